@@ -1,11 +1,16 @@
 #include "drivers/wire/bytes.hpp"
 
 #include <array>
+#include <ostream>
 
 namespace phonerig::wire {
 
 std::string ParseError::to_string() const {
   return what + " at offset " + std::to_string(offset);
+}
+
+std::ostream& operator<<(std::ostream& out, const ParseError& error) {
+  return out << error.to_string();
 }
 
 ParseError ParseError::within(std::string_view layer, std::size_t base) const {

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <iosfwd>
 #include <span>
 #include <string>
 #include <string_view>
@@ -29,6 +30,9 @@ struct ParseError {
   ParseError within(std::string_view layer, std::size_t base = 0) const;
   bool operator==(const ParseError&) const = default;
 };
+
+// For test failure messages and logs: "what at offset N".
+std::ostream& operator<<(std::ostream& out, const ParseError& error);
 
 template <class T>
 using ParseResult = Expected<T, ParseError>;

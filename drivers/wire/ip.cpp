@@ -14,7 +14,7 @@ const char* to_string(ChecksumStatus status) {
   return "?";
 }
 
-ParseResult<Ipv4Packet> parse_ipv4(Bytes data, std::size_t base) {
+ParseResult<Ipv4Packet> parse_ipv4(Bytes data, std::size_t base, bool cut_by_capture) {
   ByteReader r(data, base);
   Ipv4Packet packet;
   Ipv4Header& h = packet.header;
@@ -56,6 +56,9 @@ ParseResult<Ipv4Packet> parse_ipv4(Bytes data, std::size_t base) {
     return parse_error(base + 2, "IPv4: total length " + std::to_string(h.total_length) +
                                      " is shorter than the header (" +
                                      std::to_string(h.header_length) + ")");
+  } else if (h.total_length > data.size() && cut_by_capture) {
+    h.truncated = true;
+    end = data.size();
   } else if (h.total_length > data.size()) {
     return parse_error(base + 2, "IPv4: total length " + std::to_string(h.total_length) +
                                      " runs past the captured " + std::to_string(data.size()) +
@@ -68,7 +71,7 @@ ParseResult<Ipv4Packet> parse_ipv4(Bytes data, std::size_t base) {
 
 namespace {
 ChecksumStatus transport_checksum(Bytes segment, const Ipv4Header& ip) {
-  if (ip.is_fragment()) return ChecksumStatus::unverified;
+  if (ip.is_fragment() || ip.truncated) return ChecksumStatus::unverified;
   if (segment.size() > 0xffff) return ChecksumStatus::unverified;
   std::uint32_t sum = pseudo_header_sum(ip.src, ip.dst, ip.protocol,
                                         static_cast<std::uint16_t>(segment.size()));
@@ -86,19 +89,28 @@ ParseResult<UdpDatagram> parse_udp(Bytes segment, const Ipv4Header& ip, std::siz
   PHONERIG_TRY(udp.checksum, r.u16("UDP checksum"));
   std::size_t length = udp.length;
   if (length == 0 && ip.length_from_capture) length = segment.size();  // GSO
+  std::size_t ip_payload = ip.length_from_capture || !ip.truncated
+                               ? segment.size()
+                               : std::size_t{ip.total_length} - ip.header_length;
   if (length < 8) {
     return parse_error(base + 4, "UDP: length " + std::to_string(udp.length) +
                                      " is shorter than the 8-byte header");
   }
-  if (length > segment.size()) {
+  if (length > ip_payload) {
     return parse_error(base + 4, "UDP: length " + std::to_string(udp.length) +
-                                     " runs past the IP payload (" +
-                                     std::to_string(segment.size()) + " bytes)");
+                                     " runs past the IP payload (" + std::to_string(ip_payload) +
+                                     " bytes)");
+  }
+  if (length > segment.size()) {
+    udp.truncated = true;
+    length = segment.size();
   }
   udp.payload = segment.subspan(8, length - 8);
   udp.payload_offset = base + 8;
   if (udp.checksum == 0) {
     udp.checksum_status = ChecksumStatus::absent;
+  } else if (udp.truncated) {
+    udp.checksum_status = ChecksumStatus::unverified;
   } else {
     udp.checksum_status = transport_checksum(segment.first(length), ip);
   }

@@ -44,6 +44,9 @@ struct Ipv4Header {
   // Total length 0 with a payload: a TSO/GSO super-packet as captured before segmentation;
   // the payload then runs to the end of the capture.
   bool length_from_capture = false;
+  // The capture kept fewer bytes than the packet had on the wire (snap length): the
+  // payload is what was kept, and L4 checksums cannot be verified.
+  bool truncated = false;
 
   bool is_fragment() const { return more_fragments || fragment_offset != 0; }
 };
@@ -55,7 +58,9 @@ struct Ipv4Packet {
 };
 
 // `base` is the offset of data[0] in the enclosing frame, for error offsets.
-ParseResult<Ipv4Packet> parse_ipv4(Bytes data, std::size_t base = 0);
+// `cut_by_capture`: the capture recorded fewer bytes than the frame had (caplen < len), so
+// a total length beyond the data is truncation, not malformation.
+ParseResult<Ipv4Packet> parse_ipv4(Bytes data, std::size_t base = 0, bool cut_by_capture = false);
 
 struct UdpDatagram {
   std::uint16_t src_port = 0;
@@ -65,10 +70,12 @@ struct UdpDatagram {
   ChecksumStatus checksum_status = ChecksumStatus::absent;
   Bytes payload;
   std::size_t payload_offset = 0;
+  bool truncated = false;  // the capture kept only part of the payload
 };
 
-// `segment` is the IPv4 payload. A UDP length beyond the segment is an error; a UDP
-// length shorter than the segment cuts the payload (the rest is padding).
+// `segment` is the IPv4 payload. A UDP length beyond the IPv4 payload length is an error
+// (beyond the captured bytes of a truncated capture: a truncated datagram); a UDP length
+// shorter than the segment cuts the payload.
 ParseResult<UdpDatagram> parse_udp(Bytes segment, const Ipv4Header& ip, std::size_t base = 0);
 
 namespace tcp_flag {

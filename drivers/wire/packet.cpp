@@ -9,11 +9,12 @@ Bytes Packet::payload() const {
   return link.payload;
 }
 
-ParseResult<Packet> decode_packet(LinkType type, Bytes frame) {
+ParseResult<Packet> decode_packet(LinkType type, Bytes frame, std::size_t wire_length) {
   Packet packet;
   PHONERIG_TRY(packet.link, parse_link(type, frame));
   if (packet.link.llc || packet.link.ethertype != ethertype::kIpv4) return packet;
-  PHONERIG_TRY(packet.ipv4, parse_ipv4(packet.link.payload, packet.link.payload_offset));
+  PHONERIG_TRY(packet.ipv4, parse_ipv4(packet.link.payload, packet.link.payload_offset,
+                                              wire_length > frame.size()));
   const Ipv4Header& ip = packet.ipv4->header;
   // A later fragment has no transport header; a first fragment's is incomplete.
   if (ip.is_fragment()) return packet;

@@ -20,6 +20,8 @@ struct Packet {
 
 // Decodes link, IPv4, UDP and TCP headers. Application payloads are left to the protocol
 // codecs. Non-IP frames (CDP, LLDP, ARP, IPv6) decode at the link layer only.
-ParseResult<Packet> decode_packet(LinkType type, Bytes frame);
+// `wire_length` is the frame's length on the wire (pcap's len); when it exceeds the bytes
+// captured, lengths beyond the capture mean truncation (flagged), not a malformed packet.
+ParseResult<Packet> decode_packet(LinkType type, Bytes frame, std::size_t wire_length = 0);
 
 }  // namespace phonerig::wire

@@ -38,6 +38,7 @@ PcapContents read_pcap(const std::string& path) {
     PcapRecord record;
     record.time_ns = static_cast<std::int64_t>(header->ts.tv_sec) * 1'000'000'000 +
                      static_cast<std::int64_t>(header->ts.tv_usec);
+    record.wire_length = header->len;
     record.bytes.assign(data, data + header->caplen);
     out.records.push_back(std::move(record));
   }

@@ -12,6 +12,7 @@ namespace phonerig::testing {
 
 struct PcapRecord {
   std::int64_t time_ns = 0;
+  std::size_t wire_length = 0;  // pcap len: the frame's length on the wire
   wire::ByteVector bytes;
 };
 
