@@ -18,6 +18,8 @@ function(phonerig_library name)
   target_include_directories(phonerig_${name} PUBLIC ${PROJECT_SOURCE_DIR})
   target_compile_options(phonerig_${name} PRIVATE ${PHONERIG_WARNINGS})
   target_link_libraries(phonerig_${name} PUBLIC ${ARG_PUBLIC_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
+  # Tests link every library through one target, so a new library needs no test edits.
+  target_link_libraries(phonerig_all_libraries INTERFACE phonerig_${name})
 endfunction()
 
 # net-snmp ships net-snmp-config rather than a CMake package.

@@ -33,9 +33,9 @@ ParseResult<Ipv4Packet> parse_ipv4(Bytes data, std::size_t base, bool cut_by_cap
   PHONERIG_TRY(h.total_length, r.u16("IPv4 total length"));
   PHONERIG_TRY(h.identification, r.u16("IPv4 identification"));
   PHONERIG_TRY(std::uint16_t flags_fragment, r.u16("IPv4 flags/fragment offset"));
-  if (flags_fragment & 0x8000) {
-    return parse_error(base + 6, "IPv4: reserved flag bit set");
-  }
+  // RFC 791: the reserved flag must be zero; captures (and tshark) show it set at times,
+  // so it is reported, not fatal.
+  h.reserved_flag = (flags_fragment & 0x8000) != 0;
   h.dont_fragment = (flags_fragment & 0x4000) != 0;
   h.more_fragments = (flags_fragment & 0x2000) != 0;
   h.fragment_offset = static_cast<std::uint16_t>((flags_fragment & 0x1fff) * 8);

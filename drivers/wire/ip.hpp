@@ -31,6 +31,7 @@ struct Ipv4Header {
   std::uint8_t ecn = 0;
   std::uint16_t total_length = 0;
   std::uint16_t identification = 0;
+  bool reserved_flag = false;  // RFC 791 bit 0, must be zero; reported, not fatal
   bool dont_fragment = false;
   bool more_fragments = false;
   std::uint16_t fragment_offset = 0;  // bytes

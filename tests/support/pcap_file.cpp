@@ -66,6 +66,24 @@ void write_pcap(const std::string& path, const std::vector<wire::ByteVector>& fr
   }
 }
 
+void write_pcap(const std::string& path, const PcapContents& contents) {
+  PcapHandle dead(pcap_open_dead_with_tstamp_precision(static_cast<int>(contents.link_type),
+                                                       262144, PCAP_TSTAMP_PRECISION_NANO));
+  if (!dead) throw std::runtime_error("write_pcap: pcap_open_dead failed");
+  std::unique_ptr<pcap_dumper_t, DumperCloser> dumper(pcap_dump_open(dead.get(), path.c_str()));
+  if (!dumper) throw std::runtime_error("write_pcap " + path + ": " + pcap_geterr(dead.get()));
+  for (const auto& record : contents.records) {
+    pcap_pkthdr header{};
+    header.ts.tv_sec = static_cast<time_t>(record.time_ns / 1'000'000'000);
+    // With nanosecond precision libpcap stores nanoseconds in tv_usec.
+    header.ts.tv_usec = static_cast<suseconds_t>(record.time_ns % 1'000'000'000);
+    header.caplen = static_cast<bpf_u_int32>(record.bytes.size());
+    header.len = static_cast<bpf_u_int32>(
+        record.wire_length > record.bytes.size() ? record.wire_length : record.bytes.size());
+    pcap_dump(reinterpret_cast<u_char*>(dumper.get()), &header, record.bytes.data());
+  }
+}
+
 TempDir::TempDir() {
   const char* base = std::getenv("TMPDIR");
   std::string pattern = std::string(base && *base ? base : "/tmp") + "/phonerig-test-XXXXXX";

@@ -28,6 +28,8 @@ PcapContents read_pcap(const std::string& path);
 // Writes frames to a pcap file (microsecond stamps 1 ms apart); throws on failure.
 void write_pcap(const std::string& path, const std::vector<wire::ByteVector>& frames,
                 wire::LinkType link_type = wire::LinkType::ethernet);
+// Writes records with their own stamps to a nanosecond pcap file; throws on failure.
+void write_pcap(const std::string& path, const PcapContents& contents);
 
 // A fresh folder under $TMPDIR (or /tmp), removed with its contents when destroyed.
 class TempDir {

@@ -180,6 +180,17 @@ TEST(Ipv4Udp, TruncatedCaptureIsFlaggedNotMalformed) {
   EXPECT_EQ(strict.error(), (ParseError{16, "IPv4: total length 1028 runs past the captured 82 bytes"}));
 }
 
+TEST(Ipv4, ReservedFlagIsReportedNotFatal) {
+  ByteVector ip = build_ipv4({kRigIp, kPhoneIp, ip_protocol::kUdp},
+                             build_udp(kRigIp, kPhoneIp, 67, 68, as_bytes("x")));
+  ip[6] |= 0x80;
+  auto packet = decode_packet(LinkType::raw, ip);
+  ASSERT_TRUE(packet) << packet.error().to_string();
+  EXPECT_TRUE(packet->ipv4->header.reserved_flag);
+  EXPECT_EQ(packet->ipv4->header.checksum_status, ChecksumStatus::bad);
+  ASSERT_TRUE(packet->udp);
+}
+
 TEST(Ipv4, LaterFragmentHasNoTransportHeader) {
   ByteVector ip = build_ipv4({kRigIp, kPhoneIp, ip_protocol::kUdp}, ByteVector(16, 0));
   ip[6] = 0x00;
@@ -216,7 +227,7 @@ INSTANTIATE_TEST_SUITE_P(
         Malformed{"options past end", "46 00 0018 0000 0000 40 11 0000 c6120114 c612000a 01", {20, "IPv4 options: needs 4 bytes, 1 left"}},
         Malformed{"total below header", "45 00 0010 0000 0000 40 11 0000 c6120114 c612000a", {2, "IPv4: total length 16 is shorter than the header (20)"}},
         Malformed{"total past capture", "45 00 0040 0000 0000 40 11 0000 c6120114 c612000a", {2, "IPv4: total length 64 runs past the captured 20 bytes"}},
-        Malformed{"reserved flag", "45 00 0014 0000 8000 40 11 0000 c6120114 c612000a", {6, "IPv4: reserved flag bit set"}},
+        Malformed{"short destination", "45 00 0014 0000 0000 40 11 0000 c6120114 c612", {16, "IPv4 destination: needs 4 bytes, 2 left"}},
         Malformed{"short udp", "45 00 0018 0000 0000 40 11 0000 c6120114 c612000a 0043 0044", {24, "UDP length: needs 2 bytes, 0 left"}},
         Malformed{"udp length below 8", "45 00 001c 0000 0000 40 11 0000 c6120114 c612000a 0043 0044 0004 0000", {24, "UDP: length 4 is shorter than the 8-byte header"}},
         Malformed{"udp length past payload", "45 00 001c 0000 0000 40 11 0000 c6120114 c612000a 0043 0044 0010 0000", {24, "UDP: length 16 runs past the IP payload (8 bytes)"}},
