@@ -1,0 +1,101 @@
+#include "harness/scenario/lab_file.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <system_error>
+
+#include "harness/scenario/lab_sections.hpp"
+#include "harness/scenario/yaml_reader.hpp"
+
+namespace phonerig::scenario {
+
+namespace {
+
+using detail::Checker;
+using detail::Field;
+
+// An empty folder (a bare file name) is the current one, fixed now.
+std::filesystem::path absolute_or_same(const std::filesystem::path& path) {
+  const std::filesystem::path folder = path.empty() ? std::filesystem::path(".") : path;
+  std::error_code ignored;
+  auto absolute = std::filesystem::absolute(folder, ignored).lexically_normal();
+  return absolute.empty() ? folder : absolute;
+}
+
+void read_lab(Checker& checker, const YAML::Node& root, Lab& lab) {
+  Field document = Field::document(root);
+  if (!root.IsMap()) {
+    checker.error(document, "a lab file is a mapping of rig, switch, phones, services and sim; "
+                            "got " + detail::describe(root));
+    return;
+  }
+  auto map = detail::read_mapping(checker, document,
+                                  {"rig", "switch", "phones", "services", "sim"});
+  if (!map) return;
+  if (map->require(checker, "rig")) lab.rig = detail::read_rig(checker, *map->get("rig"));
+  if (auto section = map->get("switch")) lab.switch_config = detail::read_switch(checker, *section);
+  if (auto section = map->get("phones")) lab.phones = detail::read_phones(checker, *section);
+  if (auto section = map->get("services")) lab.services = detail::read_services(checker, *section);
+  if (auto section = map->get("sim")) lab.sim = detail::read_sim(checker, *section);
+}
+
+void parse_and_read(Checker& checker, std::string_view text, Lab& lab) {
+  std::vector<YAML::Node> documents;
+  try {
+    documents = YAML::LoadAll(std::string(text));
+  } catch (const YAML::Exception& error) {
+    // yaml-cpp's own message ("illegal map value", "end of map not found"...) at its mark.
+    checker.error(detail::position_of(error.mark), "YAML syntax: " + error.msg);
+    return;
+  }
+  if (documents.empty() || documents.front().IsNull()) {
+    checker.error(Position{}, "the lab file is empty; it needs at least a rig: section");
+    return;
+  }
+  if (documents.size() > 1) {
+    checker.error(detail::position_of(documents[1].Mark()),
+                  "a lab file holds one YAML document; a second one starts here");
+  }
+  read_lab(checker, documents.front(), lab);
+}
+
+}  // namespace
+
+LoadResult<Lab> load_lab_text(std::string_view text, std::string name,
+                              std::filesystem::path folder) {
+  if (folder.empty()) folder = absolute_or_same(std::filesystem::path(name).parent_path());
+  Checker checker(name, folder);
+  Lab lab;
+  lab.file = name;
+  lab.folder = folder;
+  try {
+    parse_and_read(checker, text, lab);
+  } catch (const YAML::Exception& error) {
+    // A node access the readers did not expect to fail: still a diagnostic, not a throw.
+    checker.error(detail::position_of(error.mark), "unexpected YAML structure: " + error.msg);
+  }
+  Diagnostics diagnostics = checker.take();
+  if (!diagnostics.empty()) return wire::unexpected(std::move(diagnostics));
+  return lab;
+}
+
+LoadResult<Lab> load_lab_file(const std::filesystem::path& path) {
+  std::string name = path.string();
+  auto cannot_read = [&](std::string why) -> LoadResult<Lab> {
+    return wire::unexpected(Diagnostics{Diagnostic{name, Position{}, "cannot read: " + why}});
+  };
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) return cannot_read("it is a directory");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return cannot_read(std::strerror(errno));
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return cannot_read(std::strerror(errno));
+  return load_lab_text(text.str(), name, absolute_or_same(path).parent_path());
+}
+
+}  // namespace phonerig::scenario

@@ -1,4 +1,0 @@
-// Replaced by the lab-file loader.
-namespace phonerig::scenario {
-int placeholder() { return 0; }
-}  // namespace phonerig::scenario
