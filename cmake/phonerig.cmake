@@ -3,6 +3,16 @@
 
 set(PHONERIG_WARNINGS -Wall -Wextra -Wpedantic -Werror)
 
+# A fuzz build instruments every library for coverage and ASan/UBSan, not only the
+# fuzz entry points: libFuzzer is blind to parser code built without -fsanitize=fuzzer-no-link.
+if(PHONERIG_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "PHONERIG_FUZZ needs clang: CC=clang CXX=clang++ cmake ...")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
 if(PHONERIG_SANITIZE)
   add_compile_options(-fsanitize=${PHONERIG_SANITIZE} -fno-omit-frame-pointer
                       -fno-sanitize-recover=all)
