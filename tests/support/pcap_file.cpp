@@ -30,7 +30,10 @@ PcapContents read_pcap(const std::string& path) {
       pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO, err));
   if (!handle) throw std::runtime_error("read_pcap " + path + ": " + err);
   PcapContents out;
-  out.link_type = static_cast<wire::LinkType>(pcap_datalink(handle.get()));
+  // pcap_datalink gives DLT_ values; they equal the LINKTYPE_ values of the file except
+  // DLT_RAW (12 on Linux, 14 on some BSDs), which is LINKTYPE_RAW (101) in the file.
+  int dlt = pcap_datalink(handle.get());
+  out.link_type = dlt == DLT_RAW ? wire::LinkType::raw : static_cast<wire::LinkType>(dlt);
   pcap_pkthdr* header = nullptr;
   const u_char* data = nullptr;
   int rc = 0;
