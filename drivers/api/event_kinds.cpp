@@ -164,6 +164,66 @@ constexpr std::array kLink = {
     AttrSpec{"interface", T::string, kReq, "interface or switch port"},
 };
 
+
+// ---- kinds the services add (issue 4) ----
+
+constexpr std::array kDhcpLease = {
+    AttrSpec{"chaddr", T::mac, kReq, "client hardware address"},
+    AttrSpec{"yiaddr", T::address, kReq, "the leased address"},
+    AttrSpec{"state", T::string, kReq,
+             "offered, bound, renewed, released, declined, expired, restored (from the lease "
+             "file at start)"},
+    AttrSpec{"lease_s", T::integer, kOpt, "lease time granted"},
+    AttrSpec{"reserved", T::integer, kOpt, "1 for a static reservation, 0 from the pool"},
+    AttrSpec{"giaddr", T::address, kOpt, "relay the lease was given through"},
+};
+
+constexpr std::array kSipBinding = {
+    AttrSpec{"aor", T::string, kReq, "address of record (To URI)"},
+    AttrSpec{"action", T::string, kReq, "created, refreshed, removed, expired"},
+    AttrSpec{"contact", T::string, kOpt, "the bound Contact URI"},
+    AttrSpec{"expires", T::integer, kOpt, "granted expiry in seconds"},
+    AttrSpec{"requested_expires", T::integer, kOpt, "expiry the phone asked for"},
+    AttrSpec{"transport", T::string, kOpt, "udp or tcp"},
+    AttrSpec{"user_agent", T::string, kOpt, "User-Agent; a phone's load"},
+    AttrSpec{"device_name", T::string, kOpt, "+u.sip!devicename.ccm.cisco.com"},
+    AttrSpec{"instance", T::string, kOpt, "+sip.instance"},
+};
+
+constexpr std::array kSipAuth = {
+    AttrSpec{"aor", T::string, kReq, "address of record"},
+    AttrSpec{"result", T::string, kReq,
+             "challenged, accepted, stale, wrong_password, unknown_user, bad_request"},
+    AttrSpec{"username", T::string, kOpt, "digest username"},
+    AttrSpec{"algorithm", T::string, kOpt, "MD5 or SHA-256"},
+};
+
+constexpr std::array kRequestMalformed = {
+    AttrSpec{"service", T::string, kReq, "dhcp, tftp, http, sip, cdp, lldp"},
+    AttrSpec{"error", T::string, kReq, "what was wrong"},
+    AttrSpec{"offset", T::integer, kOpt, "byte offset of the error"},
+    AttrSpec{"answered", T::integer, kOpt, "1 when an error reply (400, TFTP ERROR) was sent"},
+};
+
+constexpr std::array kListening = {
+    AttrSpec{"service", T::string, kReq, "cdp, lldp, dhcp, tftp, http, sip"},
+    AttrSpec{"transport", T::string, kReq, "udp, tcp or raw"},
+    AttrSpec{"address", T::address, kOpt, "bound address"},
+    AttrSpec{"port", T::integer, kOpt, "bound port"},
+    AttrSpec{"interface", T::string, kOpt, "bound interface"},
+};
+
+constexpr std::array kFileGenerated = {
+    AttrSpec{"file", T::string, kReq, "file name as served"},
+    AttrSpec{"bytes", T::integer, kReq, "size"},
+};
+
+constexpr std::array kFileMissing = {
+    AttrSpec{"file", T::string, kReq, "file name asked for"},
+    AttrSpec{"transport", T::string, kReq, "tftp or http"},
+    AttrSpec{"reason", T::string, kOpt, "not found, outside the root, signed name not provided"},
+};
+
 constexpr std::array kKinds = {
     KindSpec{"frame.malformed", "a frame no codec could decode; the evidence is kept", true,
              kMalformed},
@@ -194,6 +254,18 @@ constexpr std::array kKinds = {
              kPortDetection},
     KindSpec{"link.up", "link came up", false, kLink},
     KindSpec{"link.down", "link went down", false, kLink},
+    KindSpec{"cdp.tx", "a CDP frame the announcer sent", true, kCdp},
+    KindSpec{"lldp.tx", "an LLDP frame the announcer sent", true, kLldp},
+    KindSpec{"dhcp.lease", "the DHCP server's lease changed state", false, kDhcpLease},
+    KindSpec{"sip.binding", "the registrar created, refreshed or removed a binding", false,
+             kSipBinding},
+    KindSpec{"sip.auth", "the registrar's digest authentication decision", false, kSipAuth},
+    KindSpec{"request.malformed", "a service refused a request it could not parse, and went on",
+             true, kRequestMalformed},
+    KindSpec{"service.listening", "a service is bound and serving", false, kListening},
+    KindSpec{"file.generated", "a per-phone file was generated (cnf.xml...)", false,
+             kFileGenerated},
+    KindSpec{"file.missing", "a file was asked for and not served", true, kFileMissing},
 };
 
 }  // namespace
