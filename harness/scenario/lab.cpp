@@ -99,3 +99,17 @@ const Phone* Lab::find_phone(const wire::Mac& mac) const {
 }
 
 }  // namespace phonerig::scenario
+
+namespace phonerig::scenario {
+
+std::string Phone::device_name() const {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string name = "SEP";
+  for (std::uint8_t octet : mac.octets) {
+    name += kHex[octet >> 4];
+    name += kHex[octet & 0x0f];
+  }
+  return name;
+}
+
+}  // namespace phonerig::scenario

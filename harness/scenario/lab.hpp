@@ -98,8 +98,19 @@ struct SwitchConfig {
   Position at;
 };
 
-// ---- phones: minimal schema; the services issue adds `lines`, the drivers issue gives
-// `port` its syntax, the engine issue gives `tags` their meaning in scenarios ----
+// ---- phones: the devices under test. The services issue adds `address` (the DHCP
+// reservation) and `lines`; the drivers issue gives `port` its syntax; the engine issue
+// gives `tags` their meaning in scenarios ----
+
+struct Line {
+  std::string dn;                        // directory number, "1001"; also the SIP user
+  std::optional<std::string> auth_name;  // digest user name; defaults to dn
+  std::optional<Credential> password;    // a reference; needed when the registrar checks digest
+  std::optional<std::string> display_name;
+  Position at;
+
+  const std::string& user() const { return auth_name ? *auth_name : dn; }
+};
 
 struct Phone {
   std::string id;     // unique in the lab; scenarios name phones by id, model or tag
@@ -107,23 +118,104 @@ struct Phone {
   std::string model;  // "CP-8851"
   std::optional<std::string> port;  // switch port, "Gi1/0/5"
   std::optional<std::string> load;  // expected firmware load id
+  std::optional<wire::Ipv4> address;  // DHCP reservation; else an address from the pool
+  std::vector<Line> lines;
   std::vector<std::string> tags;
   Position at;
+
+  // "SEP001E4A000001": the device name CUCM and the phone's files use.
+  std::string device_name() const;
 };
 
-// ---- services: each on, off or external (a real CUCM: capture and assert only). The
-// services issue adds their settings, lldp and the callmanager group. Unset means that
-// issue decides the default. ----
+// ---- services: what phonerig serves, each on, off or external (a real CUCM in the lab:
+// the harness captures and asserts only; `external` is a property of the lab, scenarios
+// cannot override it). Every service binds to a rig interface that serves (logical name),
+// by default the first one; it answers on that interface's address. ----
 
 enum class ServiceMode { on, off, external };
 std::string_view to_string(ServiceMode mode);
 
+struct ServiceCommon {
+  ServiceMode mode = ServiceMode::on;
+  std::optional<std::string> interface;  // a rig interface that serves; default: the first
+  bool declared = false;  // written in the lab file (else every setting is the default)
+  Position at;
+
+  bool served() const { return mode == ServiceMode::on; }
+};
+
+// CDP and LLDP-MED announcer, for labs whose switch does not announce the voice VLAN.
+struct CdpService : ServiceCommon {
+  std::string device_id = "phonerig";
+  std::string port_id = "phonerig";
+  int interval_s = 60;  // CDP's default message interval
+  bool lldp = true;     // also send LLDP-MED network policy
+  std::uint32_t power_available_mw = 15400;
+};
+
+struct AddressRange {
+  wire::Ipv4 first;
+  wire::Ipv4 last;
+};
+
+struct DhcpService : ServiceCommon {
+  std::uint32_t lease_s = 3600;
+  std::vector<wire::Ipv4> routers;
+  std::vector<wire::Ipv4> dns;
+  std::optional<std::string> domain;
+  std::optional<AddressRange> pool;        // for phones without an address
+  std::vector<wire::Ipv4> tftp_servers;    // option 150; default: the tftp service's address
+  std::optional<std::string> option66;     // option 66, one server name or address
+  bool send_option150 = true;              // false: a lab that offers option 66 only
+  std::optional<std::filesystem::path> lease_file;  // default: a file in the run folder
+};
+
+struct TftpService : ServiceCommon {
+  std::optional<std::filesystem::path> root;  // files served besides the generated ones
+  std::uint16_t port = 69;
+};
+
+struct HttpService : ServiceCommon {
+  std::uint16_t port = 6970;
+  int missing_status = 404;  // or 503, as CUCM answers
+};
+
+struct SipService : ServiceCommon {
+  std::uint16_t port = 5060;
+  bool udp = true;
+  bool tcp = true;
+  bool digest = false;       // challenge REGISTERs; lines then need a password
+  std::string realm = "phonerig";
+  std::optional<int> granted_expires;  // CUCM grants 120 s to a phone asking 3600
+  int min_expires = 60;
+  int max_expires = 7200;
+};
+
+// A member of the phones' CallManager group (cnf.xml); the phone tries them by priority.
+struct CallManager {
+  std::string name;
+  wire::Ipv4 address;
+  std::uint16_t sip_port = 5060;
+  int priority = 0;  // lower first
+  Position at;
+};
+
 struct Services {
-  std::optional<ServiceMode> cdp;
-  std::optional<ServiceMode> dhcp;
-  std::optional<ServiceMode> tftp;
-  std::optional<ServiceMode> http;  // HTTP on 6970
-  std::optional<ServiceMode> sip;
+  CdpService cdp = [] {
+    CdpService off;
+    off.mode = ServiceMode::off;  // a Cisco switch announces the voice VLAN itself
+    return off;
+  }();
+  DhcpService dhcp;
+  TftpService tftp;
+  HttpService http;  // HTTP on 6970
+  SipService sip;
+  // Default: one member, the SIP service's address and port.
+  std::vector<CallManager> callmanager_group;
+  // Load id per phone model that the generated configs name (`loads: {CP-8851: sip88xx..}`);
+  // a phone's own `load` wins.
+  std::vector<std::pair<std::string, std::string>> loads;
+  Position at;
 };
 
 // ---- sim: the simulated-lab issue fills it (switch knobs, per-phone emulation knobs) ----

@@ -26,6 +26,82 @@ std::filesystem::path absolute_or_same(const std::filesystem::path& path) {
   return absolute.empty() ? folder : absolute;
 }
 
+bool in_subnet(const InterfaceAddress& net, wire::Ipv4 address) {
+  const std::uint32_t mask =
+      net.prefix_length == 0 ? 0 : ~std::uint32_t{0} << (32 - net.prefix_length);
+  return (net.address.value & mask) == (address.value & mask);
+}
+
+// What no single section can check alone: services name rig interfaces that serve, DHCP
+// has an address for every phone, digest has a password for every line.
+void check_across_sections(Checker& checker, const Lab& lab) {
+  if (checker.error_count() > 0) return;  // only across sections that are valid themselves
+  const ServiceCommon* services[] = {&lab.services.cdp, &lab.services.dhcp, &lab.services.tftp,
+                                     &lab.services.http, &lab.services.sip};
+  const char* names[] = {"cdp", "dhcp", "tftp", "http", "sip"};
+  for (std::size_t i = 0; i < std::size(services); ++i) {
+    const ServiceCommon& service = *services[i];
+    if (!service.interface || !service.served()) continue;
+    const RigInterface* rig_interface = lab.rig.find_interface(*service.interface);
+    if (rig_interface == nullptr) {
+      checker.error(service.at, std::string("services.") + names[i] + ".interface: no rig "
+                                "interface is named '" + *service.interface + "'");
+    } else if (!rig_interface->serves()) {
+      checker.error(service.at, std::string("services.") + names[i] + ".interface: '" +
+                                    *service.interface + "' only captures; a service needs "
+                                    "an interface with role service or both");
+    }
+  }
+  const DhcpService& dhcp = lab.services.dhcp;
+  if (dhcp.served() && dhcp.declared) {
+    const RigInterface* where = nullptr;
+    if (dhcp.interface) {
+      where = lab.rig.find_interface(*dhcp.interface);
+    } else {
+      for (const auto& one : lab.rig.interfaces) {
+        if (one.serves()) {
+          where = &one;
+          break;
+        }
+      }
+    }
+    for (std::size_t i = 0; i < lab.phones.size(); ++i) {
+      const Phone& phone = lab.phones[i];
+      if (!phone.address && !dhcp.pool) {
+        checker.error(phone.at, "phones[" + std::to_string(i) + "]: '" + phone.id +
+                                    "' has no address and services.dhcp has no pool");
+      }
+      // A relayed lab serves other subnets: only check when the server is on a subnet
+      // holding the reservation's gateway, i.e. when no router points elsewhere.
+      if (phone.address && where && where->address && dhcp.routers.empty() &&
+          !in_subnet(*where->address, *phone.address)) {
+        checker.error(phone.at, "phones[" + std::to_string(i) + "].address: " +
+                                    phone.address->to_string() + " is outside " +
+                                    where->address->to_string() + " of the DHCP interface '" +
+                                    where->name + "' and services.dhcp names no router");
+      }
+      for (std::size_t j = 0; j < i; ++j) {
+        if (phone.address && lab.phones[j].address == phone.address) {
+          checker.error(phone.at, "phones[" + std::to_string(i) + "].address: " +
+                                      phone.address->to_string() + " is already phone '" +
+                                      lab.phones[j].id + "'");
+        }
+      }
+    }
+  }
+  if (lab.services.sip.served() && lab.services.sip.digest) {
+    for (const Phone& phone : lab.phones) {
+      for (const Line& line : phone.lines) {
+        if (!line.password) {
+          checker.error(line.at, "phone '" + phone.id + "' line " + line.dn +
+                                     ": services.sip.digest is on, so the line needs a "
+                                     "password reference");
+        }
+      }
+    }
+  }
+}
+
 void read_lab(Checker& checker, const YAML::Node& root, Lab& lab) {
   Field document = Field::document(root);
   if (!root.IsMap()) {
@@ -41,6 +117,7 @@ void read_lab(Checker& checker, const YAML::Node& root, Lab& lab) {
   if (auto section = map->get("phones")) lab.phones = detail::read_phones(checker, *section);
   if (auto section = map->get("services")) lab.services = detail::read_services(checker, *section);
   if (auto section = map->get("sim")) lab.sim = detail::read_sim(checker, *section);
+  check_across_sections(checker, lab);
 }
 
 void parse_and_read(Checker& checker, std::string_view text, Lab& lab) {

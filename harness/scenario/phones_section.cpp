@@ -1,9 +1,16 @@
-// phones: the devices under test. Minimal schema for now: the services issue adds
-// `lines` (DN, auth name, password reference), the PoE drivers issue gives `port` its
-// syntax, the engine issue gives `tags` their meaning in scenario selectors.
+// phones: the devices under test: id, MAC, model, switch port, expected load, the DHCP
+// reservation (`address`), the lines (directory number, digest user, password reference)
+// and tags for scenario selectors.
 //
 //   phones:
-//     - {id: desk-1, mac: 00:1e:4a:00:00:01, model: CP-8851, port: Gi1/0/5, tags: [lobby]}
+//     - id: desk-1
+//       mac: 00:1e:4a:00:00:01
+//       model: CP-8851
+//       port: Gi1/0/5
+//       address: 198.18.0.101
+//       lines:
+//         - {dn: "1001", auth_name: desk1, password: env:DESK1_SIP_PASSWORD}
+//       tags: [lobby]
 #include <algorithm>
 #include <optional>
 #include <string>
@@ -66,10 +73,53 @@ void read_tags(Checker& checker, const Field& field, Phone& phone) {
   }
 }
 
+std::vector<Line> read_lines(Checker& checker, const Field& field) {
+  std::vector<Line> lines;
+  auto items = read_sequence(checker, field);
+  if (!items) return lines;
+  for (const auto& item : *items) {
+    auto map = read_mapping(checker, item, {"dn", "auth_name", "password", "display_name"});
+    if (!map) continue;
+    Line line;
+    line.at = position_of(item.mark);
+    if (map->require(checker, "dn")) {
+      auto dn_field = *map->get("dn");
+      if (auto dn = read_string(checker, dn_field)) {
+        // A SIP user part: digits, letters and the unreserved marks keep it a plain URI.
+        const bool plain = !dn->empty() && dn->find_first_not_of(
+            "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ+-_.*#") ==
+            std::string::npos;
+        if (!plain) {
+          checker.error(dn_field, "a directory number is digits, letters or + - _ . * #");
+        } else {
+          for (const auto& earlier : lines) {
+            if (earlier.dn == *dn) checker.error(dn_field, "duplicate line " + *dn);
+          }
+          line.dn = *dn;
+        }
+      }
+    }
+    if (auto f = map->get("auth_name")) line.auth_name = read_string(checker, *f);
+    if (auto f = map->get("display_name")) line.display_name = read_string(checker, *f);
+    if (auto f = map->get("password")) {
+      if (auto text = read_string(checker, *f)) {
+        auto credential = Credential::parse(*text, checker.folder());
+        if (!credential) {
+          checker.error(*f, credential.error().message);  // never contains the text
+        } else {
+          line.password = *credential;
+        }
+      }
+    }
+    lines.push_back(std::move(line));
+  }
+  return lines;
+}
+
 ReadPhone read_phone(Checker& checker, const Field& item) {
   ReadPhone read;
   read.phone.at = position_of(item.mark);
-  auto map = read_mapping(checker, item, {"id", "mac", "model", "port", "load", "tags"});
+  auto map = read_mapping(checker, item, {"id", "mac", "model", "port", "load", "address", "lines", "tags"});
   if (!map) return read;
   if (map->require(checker, "id")) {
     auto field = *map->get("id");
@@ -84,6 +134,16 @@ ReadPhone read_phone(Checker& checker, const Field& item) {
   }
   if (auto port = map->get("port")) read.phone.port = read_string(checker, *port);
   if (auto load = map->get("load")) read.phone.load = read_string(checker, *load);
+  if (auto address = map->get("address")) {
+    if (auto text = read_string(checker, *address)) {
+      if (auto parsed = wire::Ipv4::parse(*text)) {
+        read.phone.address = *parsed;
+      } else {
+        checker.error(*address, "'" + *text + "' is not an IPv4 address (A.B.C.D)");
+      }
+    }
+  }
+  if (auto lines = map->get("lines")) read.phone.lines = read_lines(checker, *lines);
   if (auto tags = map->get("tags")) read_tags(checker, *tags, read.phone);
   return read;
 }

@@ -50,7 +50,7 @@ TEST(LabFile, LoadsMinimalFileWithOnlyARig) {
   EXPECT_FALSE(lab->rig.netns);
   EXPECT_FALSE(lab->switch_config);
   EXPECT_TRUE(lab->phones.empty());
-  EXPECT_FALSE(lab->services.dhcp);
+  EXPECT_FALSE(lab->services.dhcp.declared);
   EXPECT_FALSE(lab->simulated());
 }
 
@@ -90,11 +90,11 @@ TEST(LabFile, LoadsFullFileWithEverySection) {
   EXPECT_EQ(lab->phones[3].mac.to_string(), "00:1e:4a:3c:12:04");
   EXPECT_EQ(lab->find_phone(*wire::Mac::parse("001e4a3c1202"))->id, "desk-1");
 
-  EXPECT_EQ(lab->services.cdp, ServiceMode::on);
-  EXPECT_EQ(lab->services.dhcp, ServiceMode::on);
-  EXPECT_EQ(lab->services.tftp, ServiceMode::off);
-  EXPECT_EQ(lab->services.http, ServiceMode::external);
-  EXPECT_EQ(lab->services.sip, ServiceMode::external);
+  EXPECT_EQ(lab->services.cdp.mode, ServiceMode::on);
+  EXPECT_EQ(lab->services.dhcp.mode, ServiceMode::on);
+  EXPECT_EQ(lab->services.tftp.mode, ServiceMode::off);
+  EXPECT_EQ(lab->services.http.mode, ServiceMode::external);
+  EXPECT_EQ(lab->services.sip.mode, ServiceMode::external);
   EXPECT_FALSE(lab->simulated());
 }
 

@@ -176,14 +176,14 @@ TEST(LabPhones, RejectsDuplicateAndMalformedTags) {
                   "digits, '_', '-' and '.'"));
 }
 
-TEST(LabPhones, RejectsKeysLaterIssuesHaveNotAddedYet) {
+TEST(LabPhones, RejectsAnUnknownKeyWithAHint) {
   EXPECT_THAT(errors_of("phones:\n"
                         "  - id: a\n"
                         "    mac: 00:1e:4a:00:00:01\n"
                         "    model: CP-8851\n"
-                        "    lines: []\n"),
-              ElementsAre("lab.yaml:7:5: phones[0]: unknown key 'lines' (allowed: id, mac, "
-                          "model, port, load, tags)"));
+                        "    line: []\n"),
+              ElementsAre("lab.yaml:7:5: phones[0]: unknown key 'line' (allowed: id, mac, "
+                          "model, port, load, address, lines, tags); did you mean 'lines'?"));
 }
 
 TEST(LabPhones, RejectsPhonesThatAreNotASequence) {
@@ -194,26 +194,28 @@ TEST(LabPhones, RejectsPhonesThatAreNotASequence) {
 TEST(LabServices, AcceptsModesAndMappingsWithMode) {
   auto lab = load("services: {cdp: off, dhcp: {mode: external}, sip: on}\n");
   ASSERT_TRUE(lab.has_value()) << to_string(lab.error());
-  EXPECT_EQ(lab->services.cdp, ServiceMode::off);
-  EXPECT_EQ(lab->services.dhcp, ServiceMode::external);
-  EXPECT_EQ(lab->services.sip, ServiceMode::on);
-  EXPECT_FALSE(lab->services.tftp);  // unset: the services issue decides
+  EXPECT_EQ(lab->services.cdp.mode, ServiceMode::off);
+  EXPECT_EQ(lab->services.dhcp.mode, ServiceMode::external);
+  EXPECT_EQ(lab->services.sip.mode, ServiceMode::on);
+  EXPECT_EQ(lab->services.tftp.mode, ServiceMode::on);  // unset: served
+  EXPECT_FALSE(lab->services.tftp.declared);
 }
 
 TEST(LabServices, RejectsUnknownServicesModesAndShapes) {
   EXPECT_THAT(errors_of(R"(services:
   lldp: on
   dhcp: {mode: maybe}
-  tftp: {port: 69}
+  tftp: {prot: 69}
   http: [on]
   sip: {mode: {mode: on}}
 )"),
               ElementsAre("lab.yaml:4:3: services: unknown key 'lldp' (allowed: cdp, dhcp, tftp, "
-                          "http, sip)",
+                          "http, sip, callmanager_group, loads)",
                           "lab.yaml:5:16: services.dhcp.mode: expected one of on, off, external, "
                           "got 'maybe'",
                           "lab.yaml:6:3: services.tftp: missing required key 'mode'",
-                          "lab.yaml:6:10: services.tftp: unknown key 'port' (allowed: mode)",
+                          "lab.yaml:6:10: services.tftp: unknown key 'prot' (allowed: mode, "
+                          "interface, root, port); did you mean 'port'?",
                           "lab.yaml:7:9: services.http: expected on, off, external or a mapping "
                           "with mode, got a sequence",
                           "lab.yaml:8:15: services.sip.mode: expected one of on, off, external, "
