@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "harness/app/commands.hpp"
+#include "harness/app/doctor.hpp"
 #include "harness/app/exit_codes.hpp"
 
 int main(int argc, char** argv) {
@@ -22,6 +23,16 @@ int main(int argc, char** argv) {
 
   auto* events = app.add_subcommand("events", "List the event kinds and their attributes.");
 
+  phonerig::app::DoctorOptions doctor_options;
+  std::string doctor_lab;
+  auto* doctor = app.add_subcommand(
+      "doctor", "Check what this host supports (privileges, namespaces, veth, TAP, 802.1Q, "
+                "netem, AF_PACKET, tools) by trying each in a throwaway namespace, and the "
+                "lab's interfaces. Exit 3 when phonerig cannot run here.");
+  doctor->add_option("--lab", doctor_lab, "lab file (default: the built-in simulated lab)")
+      ->check(CLI::ExistingFile);
+  doctor->add_flag("--json", doctor_options.json, "print the checks as JSON");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -30,5 +41,9 @@ int main(int argc, char** argv) {
   }
   if (*validate) return phonerig::app::validate(files);
   if (*events) return phonerig::app::list_events();
+  if (*doctor) {
+    if (!doctor_lab.empty()) doctor_options.lab_file = doctor_lab;
+    return phonerig::app::doctor(doctor_options);
+  }
   return phonerig::app::kExitUsage;
 }
