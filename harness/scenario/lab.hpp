@@ -74,12 +74,20 @@ struct Rig {
 enum class SnmpVersion { v2c, v3 };
 std::string_view to_string(SnmpVersion version);
 
+enum class SnmpAuthProtocol { md5, sha };
+enum class SnmpPrivProtocol { des, aes };
+
 struct Snmp {
   SnmpVersion version = SnmpVersion::v2c;
+  std::uint16_t port = 161;
   std::optional<Credential> community;  // v2c only, required there
   std::optional<std::string> user;      // v3 only, required there (a name, not a secret)
   std::optional<Credential> auth;       // v3: authNoPriv or authPriv
   std::optional<Credential> priv;       // v3: authPriv, needs auth
+  SnmpAuthProtocol auth_protocol = SnmpAuthProtocol::sha;  // v3: SHA (HMAC-SHA-96) or MD5
+  SnmpPrivProtocol priv_protocol = SnmpPrivProtocol::aes;  // v3: AES-128 or DES
+  int timeout_ms = 1000;  // per try
+  int retries = 2;
 };
 
 enum class PoeProfile { rfc3621, cisco, apc_pdu };
@@ -95,6 +103,8 @@ struct SwitchConfig {
   Snmp snmp;
   PoeProfile profile = PoeProfile::rfc3621;
   std::optional<SwitchVlans> vlans;  // a PDU has none
+  int min_off_ms = 5000;       // a power cycle holds power off at least this long
+  int confirm_timeout_ms = 15000;  // a port must reach the state asked within this
   Position at;
 };
 
