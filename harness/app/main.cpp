@@ -4,6 +4,8 @@
 
 #include "harness/app/commands.hpp"
 #include "harness/app/doctor.hpp"
+#include "harness/app/power.hpp"
+#include "harness/app/serve.hpp"
 #include "harness/app/exit_codes.hpp"
 
 int main(int argc, char** argv) {
@@ -23,6 +25,37 @@ int main(int argc, char** argv) {
 
   auto* events = app.add_subcommand("events", "List the event kinds and their attributes.");
 
+  phonerig::app::ServeOptions serve_options;
+  std::string serve_lab;
+  std::string serve_events;
+  std::string serve_write;
+  auto* serve = app.add_subcommand(
+      "serve", "Serve every service the lab declares (CDP/LLDP, DHCP, TFTP, HTTP 6970, SIP) "
+               "on its interfaces until SIGINT/SIGTERM, entering rig.netns when named.");
+  serve->add_option("--lab", serve_lab, "lab file (default: the built-in simulated lab)")
+      ->check(CLI::ExistingFile);
+  serve->add_option("--events", serve_events, "append every event to FILE as JSON lines");
+  serve->add_option("--write-files", serve_write,
+                    "write the generated per-phone files (cnf.xml, dial rules...) to DIR and "
+                    "exit, for another TFTP server")
+      ->check(CLI::ExistingDirectory);
+  serve->add_flag("-v,--verbose", serve_options.verbose, "print every event as it happens");
+
+  phonerig::app::PowerOptions power_options;
+  std::string power_lab;
+  auto* power = app.add_subcommand(
+      "power", "Power ports on or off, cycle them, or read their status, through the switch "
+               "the lab file names (SNMP). Prints the state read back per port; exit 3 names "
+               "the port and the reason when a port did not reach the state asked.");
+  power->add_option("ACTION", power_options.action, "on, off, cycle or status")
+      ->required()
+      ->check(CLI::IsMember({"on", "off", "cycle", "status"}));
+  power->add_option("TARGET", power_options.targets, "phone ids from the lab file, or port names")
+      ->required();
+  power->add_option("--lab", power_lab, "lab file (default: the built-in simulated lab)")
+      ->check(CLI::ExistingFile);
+  power->add_flag("--json", power_options.json, "print the ports as JSON");
+
   phonerig::app::DoctorOptions doctor_options;
   std::string doctor_lab;
   auto* doctor = app.add_subcommand(
@@ -41,6 +74,16 @@ int main(int argc, char** argv) {
   }
   if (*validate) return phonerig::app::validate(files);
   if (*events) return phonerig::app::list_events();
+  if (*serve) {
+    if (!serve_lab.empty()) serve_options.lab_file = serve_lab;
+    if (!serve_events.empty()) serve_options.events_file = serve_events;
+    if (!serve_write.empty()) serve_options.write_files = serve_write;
+    return phonerig::app::serve(serve_options);
+  }
+  if (*power) {
+    if (!power_lab.empty()) power_options.lab_file = power_lab;
+    return phonerig::app::power(power_options);
+  }
   if (*doctor) {
     if (!doctor_lab.empty()) doctor_options.lab_file = doctor_lab;
     return phonerig::app::doctor(doctor_options);

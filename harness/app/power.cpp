@@ -1,0 +1,162 @@
+#include "harness/app/power.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include "drivers/api/event_sink.hpp"
+#include "drivers/power/snmp_poe_switch.hpp"
+#include "harness/app/exit_codes.hpp"
+#include "harness/scenario/lab_file.hpp"
+#include "lab/embedded_sim_lab.hpp"
+
+namespace phonerig::app {
+
+namespace {
+
+int fail_with(const api::Error& error) {
+  fmt::print(stderr, "phonerig power: {}\n", error.message);
+  return error.fault == api::Fault::config ? kExitUsage : kExitRig;
+}
+
+// The driver's configuration from the lab file; secrets resolved here, never printed.
+api::Result<power::Config> switch_config(const scenario::SwitchConfig& sw) {
+  power::Config config;
+  config.host = sw.address.to_string();
+  config.port = sw.snmp.port;
+  config.timeout = std::chrono::milliseconds(sw.snmp.timeout_ms);
+  config.retries = sw.snmp.retries;
+  config.min_off_time = std::chrono::milliseconds(sw.min_off_ms);
+  config.confirm_timeout = std::chrono::milliseconds(sw.confirm_timeout_ms);
+  switch (sw.profile) {
+    case scenario::PoeProfile::rfc3621: config.profile = power::Profile::rfc3621; break;
+    case scenario::PoeProfile::cisco: config.profile = power::Profile::cisco; break;
+    case scenario::PoeProfile::apc_pdu: config.profile = power::Profile::apc_pdu; break;
+  }
+  auto resolve = [](const std::optional<scenario::Credential>& credential,
+                    const char* what) -> api::Result<std::string> {
+    if (!credential) return std::string();
+    auto value = credential->resolve();
+    if (!value) {
+      return api::fail(api::Fault::config, fmt::format("switch.snmp.{}: {}", what,
+                                                       value.error().message));
+    }
+    return std::move(*value);
+  };
+  if (sw.snmp.version == scenario::SnmpVersion::v2c) {
+    config.version = power::SnmpVersion::v2c;
+    PHONERIG_TRY(config.community, resolve(sw.snmp.community, "community"));
+  } else {
+    config.version = power::SnmpVersion::v3;
+    config.user.name = sw.snmp.user.value_or("");
+    config.user.auth = sw.snmp.auth_protocol == scenario::SnmpAuthProtocol::sha
+                           ? power::AuthProtocol::sha
+                           : power::AuthProtocol::md5;
+    config.user.priv = sw.snmp.priv_protocol == scenario::SnmpPrivProtocol::aes
+                           ? power::PrivProtocol::aes
+                           : power::PrivProtocol::des;
+    PHONERIG_TRY(config.user.auth_passphrase, resolve(sw.snmp.auth, "auth"));
+    PHONERIG_TRY(config.user.priv_passphrase, resolve(sw.snmp.priv, "priv"));
+  }
+  return config;
+}
+
+std::string describe(const api::PortStatus& port) {
+  std::string text = fmt::format("{:<14} admin {:<3} {:<16}", port.port,
+                                 port.admin_on ? "on" : "off", api::to_string(port.detection));
+  if (port.power_class) text += fmt::format(" class {}", *port.power_class);
+  if (port.power_mw) text += fmt::format(" {:.1f} W", static_cast<double>(*port.power_mw) / 1000);
+  if (port.link_up) text += *port.link_up ? " link up" : " link down";
+  if (!port.name.empty() && port.name != port.port) text += " (" + port.name + ")";
+  return text;
+}
+
+nlohmann::json to_json(const api::PortStatus& port) {
+  nlohmann::json out = {{"port", port.port},
+                        {"name", port.name},
+                        {"admin_on", port.admin_on},
+                        {"detection", std::string(api::to_string(port.detection))}};
+  if (port.power_class) out["power_class"] = *port.power_class;
+  if (port.power_mw) out["power_mw"] = *port.power_mw;
+  if (port.link_up) out["link_up"] = *port.link_up;
+  return out;
+}
+
+}  // namespace
+
+int power(const PowerOptions& options) {
+  auto lab = options.lab_file ? scenario::load_lab_file(*options.lab_file)
+                              : scenario::load_lab_text(lab::default_lab_yaml(),
+                                                        std::string(lab::kDefaultLabName), ".");
+  if (!lab) {
+    fmt::print(stderr, "{}", scenario::to_string(lab.error()));
+    return kExitUsage;
+  }
+  if (!lab->switch_config) {
+    fmt::print(stderr, "phonerig power: {} has no switch section\n", lab->file);
+    return kExitUsage;
+  }
+  // A target is a phone id (its port from the lab file) or a port name.
+  std::vector<std::string> ports;
+  for (const auto& target : options.targets) {
+    if (const scenario::Phone* phone = lab->find_phone(target)) {
+      if (!phone->port) {
+        fmt::print(stderr, "phonerig power: phone '{}' has no port in {}\n", target, lab->file);
+        return kExitUsage;
+      }
+      ports.push_back(*phone->port);
+    } else {
+      ports.push_back(target);
+    }
+  }
+  auto config = switch_config(*lab->switch_config);
+  if (!config) return fail_with(config.error());
+
+  // The simulated lab's switch is reached from its rig namespace: `phonerig lab up`
+  // (issue 6) will enter it here. Until then a simulated lab answers only when the
+  // caller runs inside that namespace.
+  boost::asio::io_context io;
+  api::NullSink events;
+  auto opened = power::SnmpPoeSwitch::open(io.get_executor(), *config, events);
+  if (!opened) return fail_with(opened.error());
+  power::SnmpPoeSwitch& sw = **opened;
+
+  int code = kExitOk;
+  std::vector<api::PortStatus> result;
+  std::optional<std::chrono::milliseconds> off_time;
+  auto done = [&](auto outcome) {
+    if (!outcome) {
+      code = fail_with(outcome.error());
+    } else if constexpr (std::is_same_v<std::decay_t<decltype(*outcome)>, api::CycleResult>) {
+      result = outcome->ports;
+      off_time = outcome->off_time;
+    } else {
+      result = *outcome;
+    }
+    sw.close();
+  };
+  if (options.action == "on" || options.action == "off") {
+    sw.set_power(ports, options.action == "on",
+                 [&](api::Result<std::vector<api::PortStatus>> r) { done(std::move(r)); });
+  } else if (options.action == "cycle") {
+    sw.cycle(ports, [&](api::Result<api::CycleResult> r) { done(std::move(r)); });
+  } else {
+    sw.status(ports, [&](api::Result<std::vector<api::PortStatus>> r) { done(std::move(r)); });
+  }
+  io.run();
+  if (code != kExitOk) return code;
+
+  if (options.json) {
+    nlohmann::json out = {{"switch", config->host}, {"action", options.action}};
+    out["ports"] = nlohmann::json::array();
+    for (const auto& port : result) out["ports"].push_back(to_json(port));
+    if (off_time) out["off_time_ms"] = off_time->count();
+    fmt::print("{}\n", out.dump(2));
+  } else {
+    for (const auto& port : result) fmt::print("{}\n", describe(port));
+    if (off_time) fmt::print("power was off for {} ms\n", off_time->count());
+  }
+  return kExitOk;
+}
+
+}  // namespace phonerig::app
