@@ -27,6 +27,17 @@ int validate(const std::vector<std::string>& files) {
   return status;
 }
 
+std::optional<scenario::Lab> load_lab_or_report(const std::optional<std::string>& file) {
+  auto lab = file ? scenario::load_lab_file(*file)
+                  : scenario::load_lab_text(lab::default_lab_yaml(),
+                                            std::string(lab::kDefaultLabName), ".");
+  if (!lab) {
+    fmt::print(stderr, "{}", scenario::to_string(lab.error()));
+    return std::nullopt;
+  }
+  return std::move(*lab);
+}
+
 int list_events() {
   for (const api::KindSpec& kind : api::event_kinds()) {
     fmt::print("{:<16} {}\n", kind.kind, kind.doc);

@@ -20,9 +20,9 @@
 #include "drivers/netlink/cleanup.hpp"
 #include "drivers/netlink/control.hpp"
 #include "drivers/netlink/error.hpp"
+#include "harness/app/commands.hpp"
 #include "harness/app/exit_codes.hpp"
 #include "harness/scenario/lab_file.hpp"
-#include "lab/embedded_sim_lab.hpp"
 
 namespace phonerig::app {
 
@@ -237,13 +237,8 @@ void check_lab(Doctor& doctor, const scenario::Lab& lab) {
 }  // namespace
 
 int doctor(const DoctorOptions& options) {
-  auto lab = options.lab_file ? scenario::load_lab_file(*options.lab_file)
-                              : scenario::load_lab_text(lab::default_lab_yaml(),
-                                                        std::string(lab::kDefaultLabName), ".");
-  if (!lab) {
-    fmt::print(stderr, "{}", scenario::to_string(lab.error()));
-    return kExitUsage;
-  }
+  auto lab = load_lab_or_report(options.lab_file);
+  if (!lab) return kExitUsage;
   Doctor doctor;
   check_privileges(doctor);
   check_kernel(doctor);

@@ -2,6 +2,7 @@
 // names and exit codes are a contract (harness/app/exit_codes.hpp).
 #include <CLI/CLI.hpp>
 
+#include "harness/app/analyze.hpp"
 #include "harness/app/commands.hpp"
 #include "harness/app/doctor.hpp"
 #include "harness/app/power.hpp"
@@ -56,6 +57,16 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   power->add_flag("--json", power_options.json, "print the ports as JSON");
 
+  phonerig::app::AnalyzeOptions analyze_options;
+  auto* analyze = app.add_subcommand(
+      "analyze", "Read a pcap/pcapng capture taken anywhere (SPAN port, a phone's own pcap, a "
+                 "CUCM node) and print each phone's registration timeline, what is missing or "
+                 "out of order, and what was skipped and why. Exit 0 when the capture was "
+                 "read, 2 when it cannot be.");
+  // No ExistingFile check: analyze names a missing file itself.
+  analyze->add_option("CAPTURE", analyze_options.capture, "pcap or pcapng file")->required();
+  analyze->add_flag("--json", analyze_options.json, "print the report as JSON");
+
   phonerig::app::DoctorOptions doctor_options;
   std::string doctor_lab;
   auto* doctor = app.add_subcommand(
@@ -80,6 +91,7 @@ int main(int argc, char** argv) {
     if (!serve_write.empty()) serve_options.write_files = serve_write;
     return phonerig::app::serve(serve_options);
   }
+  if (*analyze) return phonerig::app::analyze(analyze_options);
   if (*power) {
     if (!power_lab.empty()) power_options.lab_file = power_lab;
     return phonerig::app::power(power_options);

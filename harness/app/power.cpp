@@ -6,9 +6,9 @@
 
 #include "drivers/api/event_sink.hpp"
 #include "drivers/power/snmp_poe_switch.hpp"
+#include "harness/app/commands.hpp"
 #include "harness/app/exit_codes.hpp"
 #include "harness/scenario/lab_file.hpp"
-#include "lab/embedded_sim_lab.hpp"
 
 namespace phonerig::app {
 
@@ -85,13 +85,8 @@ nlohmann::json to_json(const api::PortStatus& port) {
 }  // namespace
 
 int power(const PowerOptions& options) {
-  auto lab = options.lab_file ? scenario::load_lab_file(*options.lab_file)
-                              : scenario::load_lab_text(lab::default_lab_yaml(),
-                                                        std::string(lab::kDefaultLabName), ".");
-  if (!lab) {
-    fmt::print(stderr, "{}", scenario::to_string(lab.error()));
-    return kExitUsage;
-  }
+  auto lab = load_lab_or_report(options.lab_file);
+  if (!lab) return kExitUsage;
   if (!lab->switch_config) {
     fmt::print(stderr, "phonerig power: {} has no switch section\n", lab->file);
     return kExitUsage;

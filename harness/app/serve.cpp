@@ -20,11 +20,11 @@
 #include "drivers/services/http/server.hpp"
 #include "drivers/services/sip/server.hpp"
 #include "drivers/services/tftp/server.hpp"
+#include "harness/app/commands.hpp"
 #include "harness/app/exit_codes.hpp"
 #include "harness/app/lab_services.hpp"
 #include "harness/report/event_json.hpp"
 #include "harness/scenario/lab_file.hpp"
-#include "lab/embedded_sim_lab.hpp"
 
 namespace phonerig::app {
 
@@ -75,13 +75,8 @@ class PrintSink final : public api::EventSink {
 }  // namespace
 
 int serve(const ServeOptions& options) {
-  auto lab = options.lab_file ? scenario::load_lab_file(*options.lab_file)
-                              : scenario::load_lab_text(lab::default_lab_yaml(),
-                                                        std::string(lab::kDefaultLabName), ".");
-  if (!lab) {
-    fmt::print(stderr, "{}", scenario::to_string(lab.error()));
-    return kExitUsage;
-  }
+  auto lab = load_lab_or_report(options.lab_file);
+  if (!lab) return kExitUsage;
   if (lab->simulated() && !options.write_files && !lab->rig.netns) {
     fmt::print(stderr,
                "phonerig serve: {} is a simulated lab; its rig namespace exists only while "

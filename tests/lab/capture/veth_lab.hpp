@@ -35,106 +35,16 @@
 #include <vector>
 
 #include "drivers/wire/ip.hpp"
+#include "tests/support/netns.hpp"
 
 namespace phonerig::capture::lab {
 
-struct CommandResult {
-  int status = -1;
-  std::string out;  // stdout
-  std::string err;  // stderr
-};
-
-// Runs argv without a shell, collecting stdout and stderr apart.
-inline CommandResult run_command(const std::vector<std::string>& argv) {
-  int out_pipe[2];
-  int err_pipe[2];
-  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) {
-    throw std::runtime_error("pipe: " + std::string(std::strerror(errno)));
-  }
-  const pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error("fork: " + std::string(std::strerror(errno)));
-  if (pid == 0) {
-    dup2(out_pipe[1], 1);
-    dup2(err_pipe[1], 2);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execvp(args[0], args.data());
-    _exit(127);
-  }
-  close(out_pipe[1]);
-  close(err_pipe[1]);
-  CommandResult result;
-  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
-  std::string* sinks[2] = {&result.out, &result.err};
-  int open_fds = 2;
-  while (open_fds > 0) {
-    if (poll(fds, 2, -1) < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    for (int i = 0; i < 2; ++i) {
-      if (fds[i].fd < 0 || fds[i].revents == 0) continue;
-      char buf[4096];
-      const ssize_t n = read(fds[i].fd, buf, sizeof buf);
-      if (n > 0) {
-        sinks[i]->append(buf, static_cast<std::size_t>(n));
-      } else {
-        close(fds[i].fd);
-        fds[i].fd = -1;
-        --open_fds;
-      }
-    }
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
-
-inline std::string join(const std::vector<std::string>& argv) {
-  std::string out;
-  for (const auto& a : argv) out += (out.empty() ? "" : " ") + a;
-  return out;
-}
-
-inline void must_run(const std::vector<std::string>& argv) {
-  CommandResult result = run_command(argv);
-  if (result.status != 0) {
-    throw std::runtime_error(join(argv) + " exited " + std::to_string(result.status) + ": " +
-                             result.out + result.err);
-  }
-}
-
-// Puts the calling thread into a named namespace (/run/netns/NAME) and back on destruction.
-// Sockets keep the namespace they were created in, so a capture handle opened inside the
-// guard keeps capturing there after the thread has returned.
-class NetnsGuard {
- public:
-  explicit NetnsGuard(const std::string& name) {
-    original_ = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-    const int target = open(("/run/netns/" + name).c_str(), O_RDONLY | O_CLOEXEC);
-    if (original_ < 0 || target < 0 || setns(target, CLONE_NEWNET) != 0) {
-      const std::string why = std::strerror(errno);
-      if (target >= 0) close(target);
-      if (original_ >= 0) close(original_);
-      throw std::runtime_error("cannot enter network namespace " + name + ": " + why);
-    }
-    close(target);
-  }
-  ~NetnsGuard() {
-    if (setns(original_, CLONE_NEWNET) != 0) {
-      std::cerr << "FATAL: cannot return to the original network namespace\n";
-      std::abort();
-    }
-    close(original_);
-  }
-  NetnsGuard(const NetnsGuard&) = delete;
-  NetnsGuard& operator=(const NetnsGuard&) = delete;
-
- private:
-  int original_ = -1;
-};
+// Running commands and entering namespaces: the shared test support.
+using testing::CommandResult;
+using testing::join;
+using testing::must_run;
+using testing::NetnsGuard;
+using testing::run_command;
 
 inline constexpr const char* kNetnsPrefix = "phrcap-";
 
