@@ -166,7 +166,8 @@ TEST_F(ServeLab, AnInterfaceThatIsNotThereIsTheRigsFailure) {
     std::ofstream out(path);
     out << "rig:\n  netns: " << lab_->ns("rig") << "\n  interfaces:\n"
         << "    - {name: voice, role: both, device: nosuchif0, address: 198.18.20.1/24}\n"
-        << "services: {dhcp: {mode: on, pool: {first: 198.18.20.100, last: 198.18.20.110}}}\n";
+        << "services: {dhcp: {mode: on, pool: {first: 198.18.20.100, last: 198.18.20.110}, "
+           "lease_file: " << (dir_ / "leases").string() << "}}\n";
   }
   const CommandResult result = run_command({kPhonerig, "serve", "--lab", path.string()});
   EXPECT_EQ(result.status, 3) << result.out << result.err;
