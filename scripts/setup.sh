@@ -22,7 +22,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libpcap-dev libssl-dev
   libfmt-dev libspdlog-dev libcli11-dev nlohmann-json3-dev libpugixml-dev
   # tools the tests drive: decoders, namespaces, SNMP, peers
-  tshark iproute2 ethtool snmp snmpd chromium python3
+  tshark iproute2 ethtool snmp snmpd chromium python3 busybox
   # real peers the services are proven against (clients, relays, reference servers)
   isc-dhcp-client udhcpc isc-dhcp-relay curl tftp-hpa atftp sip-tester kea-admin
   tftpd-hpa dnsmasq kea-dhcp4-server kamailio util-linux procps

@@ -1,0 +1,261 @@
+#include "lab/sim/switchd/packet_port.hpp"
+
+#include <arpa/inet.h>
+#include <fnmatch.h>
+#include <linux/ethtool.h>
+#include <linux/if_packet.h>
+#include <linux/sockios.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#ifndef PACKET_IGNORE_OUTGOING
+#define PACKET_IGNORE_OUTGOING 23
+#endif
+
+namespace phonerig::sim::switchd {
+
+namespace {
+
+api::Error os_error(const std::string& what, const std::string& ifname, int err) {
+  return api::Error{api::Fault::rig, what + " on switch port " + ifname + ": " +
+                                         std::strerror(err)};
+}
+
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+api::Result<bool> fill_ifreq(ifreq& request, const std::string& ifname) {
+  if (ifname.empty() || ifname.size() >= IFNAMSIZ) {
+    return api::fail(api::Fault::config, "switch port name '" + ifname + "' is not 1-15 characters");
+  }
+  std::memcpy(request.ifr_name, ifname.data(), ifname.size());
+  return true;
+}
+
+// ethtool's feature groups (ethtool.c off_flag_def) for the offloads the lab turns off.
+constexpr std::array kOffPatterns = {"rx-checksum",          "tx-checksum-*",
+                                     "tx-tcp*-segmentation", "tx-generic-segmentation",
+                                     "rx-gro",               "rx-vlan-hw-parse",
+                                     "tx-vlan-hw-insert"};
+
+class IoctlBuffer {
+ public:
+  explicit IoctlBuffer(std::size_t bytes) : words_((bytes + 7) / 8, 0) {}
+  template <class T>
+  T* as() {
+    return reinterpret_cast<T*>(words_.data());
+  }
+
+ private:
+  std::vector<std::uint64_t> words_;
+};
+
+}  // namespace
+
+api::Result<bool> offloads_off(const std::string& ifname) {
+  Fd sock(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  if (sock.get() < 0) return wire::unexpected(os_error("socket(AF_INET)", ifname, errno));
+  auto call = [&](void* data, const char* what) -> api::Result<bool> {
+    ifreq request{};
+    PHONERIG_CHECK(fill_ifreq(request, ifname));
+    request.ifr_data = static_cast<char*>(data);
+    if (::ioctl(sock.get(), SIOCETHTOOL, &request) < 0) {
+      return wire::unexpected(os_error(what, ifname, errno));
+    }
+    return true;
+  };
+
+  IoctlBuffer info(sizeof(ethtool_sset_info) + sizeof(std::uint32_t));
+  info.as<ethtool_sset_info>()->cmd = ETHTOOL_GSSET_INFO;
+  info.as<ethtool_sset_info>()->sset_mask = 1ull << ETH_SS_FEATURES;
+  PHONERIG_CHECK(call(info.as<void>(), "SIOCETHTOOL GSSET_INFO"));
+  const std::uint32_t count = info.as<ethtool_sset_info>()->data[0];
+
+  IoctlBuffer strings(sizeof(ethtool_gstrings) + std::size_t{count} * ETH_GSTRING_LEN);
+  strings.as<ethtool_gstrings>()->cmd = ETHTOOL_GSTRINGS;
+  strings.as<ethtool_gstrings>()->string_set = ETH_SS_FEATURES;
+  strings.as<ethtool_gstrings>()->len = count;
+  PHONERIG_CHECK(call(strings.as<void>(), "SIOCETHTOOL GSTRINGS"));
+
+  const std::uint32_t blocks = (count + 31) / 32;
+  IoctlBuffer state(sizeof(ethtool_gfeatures) + blocks * sizeof(ethtool_get_features_block));
+  state.as<ethtool_gfeatures>()->cmd = ETHTOOL_GFEATURES;
+  state.as<ethtool_gfeatures>()->size = blocks;
+  PHONERIG_CHECK(call(state.as<void>(), "SIOCETHTOOL GFEATURES"));
+
+  IoctlBuffer request(sizeof(ethtool_sfeatures) + blocks * sizeof(ethtool_set_features_block));
+  auto* set = request.as<ethtool_sfeatures>();
+  set->cmd = ETHTOOL_SFEATURES;
+  set->size = blocks;
+  const auto* text = reinterpret_cast<const char*>(strings.as<ethtool_gstrings>()->data);
+  const auto* current = state.as<ethtool_gfeatures>()->features;
+  bool any = false;
+  for (std::uint32_t i = 0; i < count; ++i) {
+    const std::string name(text + std::size_t{i} * ETH_GSTRING_LEN,
+                           ::strnlen(text + std::size_t{i} * ETH_GSTRING_LEN, ETH_GSTRING_LEN));
+    const std::uint32_t bit = 1u << (i % 32);
+    if ((current[i / 32].available & bit) == 0) continue;
+    for (const char* pattern : kOffPatterns) {
+      if (::fnmatch(pattern, name.c_str(), 0) == 0) {
+        set->features[i / 32].valid |= bit;  // requested bit 0: off
+        any = true;
+      }
+    }
+  }
+  if (!any) return true;
+  PHONERIG_CHECK(call(set, "SIOCETHTOOL SFEATURES (offloads off)"));
+  return true;
+}
+
+api::Result<bool> set_admin_up(const std::string& ifname, bool up) {
+  Fd sock(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  if (sock.get() < 0) return wire::unexpected(os_error("socket(AF_INET)", ifname, errno));
+  ifreq request{};
+  PHONERIG_CHECK(fill_ifreq(request, ifname));
+  if (::ioctl(sock.get(), SIOCGIFFLAGS, &request) < 0) {
+    return wire::unexpected(os_error("SIOCGIFFLAGS", ifname, errno));
+  }
+  const short before = request.ifr_flags;
+  if (up) {
+    request.ifr_flags = static_cast<short>(request.ifr_flags | IFF_UP);
+  } else {
+    request.ifr_flags = static_cast<short>(request.ifr_flags & ~IFF_UP);
+  }
+  if (request.ifr_flags == before) return true;
+  if (::ioctl(sock.get(), SIOCSIFFLAGS, &request) < 0) {
+    return wire::unexpected(os_error(up ? "SIOCSIFFLAGS up" : "SIOCSIFFLAGS down", ifname, errno));
+  }
+  return true;
+}
+
+api::Result<PacketPort> PacketPort::open(const std::string& ifname) {
+  const unsigned index = ::if_nametoindex(ifname.c_str());
+  if (index == 0) {
+    return wire::unexpected(os_error("if_nametoindex (no such interface in this namespace?)",
+                                     ifname, errno));
+  }
+  PacketPort port;
+  port.name_ = ifname;
+  port.ifindex_ = index;
+  port.fd_ = ::socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ALL));
+  if (port.fd_ < 0) return wire::unexpected(os_error("socket(AF_PACKET)", ifname, errno));
+
+  sockaddr_ll address{};
+  address.sll_family = AF_PACKET;
+  address.sll_protocol = htons(ETH_P_ALL);
+  address.sll_ifindex = static_cast<int>(index);
+  if (::bind(port.fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) < 0) {
+    return wire::unexpected(os_error("bind(AF_PACKET)", ifname, errno));
+  }
+  const int one = 1;
+  if (::setsockopt(port.fd_, SOL_PACKET, PACKET_AUXDATA, &one, sizeof one) < 0) {
+    return wire::unexpected(os_error("PACKET_AUXDATA", ifname, errno));
+  }
+  if (::setsockopt(port.fd_, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof one) < 0) {
+    return wire::unexpected(os_error("PACKET_IGNORE_OUTGOING", ifname, errno));
+  }
+  packet_mreq membership{};
+  membership.mr_ifindex = static_cast<int>(index);
+  membership.mr_type = PACKET_MR_PROMISC;
+  if (::setsockopt(port.fd_, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &membership,
+                   sizeof membership) < 0) {
+    return wire::unexpected(os_error("PACKET_ADD_MEMBERSHIP promiscuous", ifname, errno));
+  }
+  const int buffer = 4 * 1024 * 1024;
+  ::setsockopt(port.fd_, SOL_SOCKET, SO_RCVBUF, &buffer, sizeof buffer);  // best effort
+  ::setsockopt(port.fd_, SOL_SOCKET, SO_SNDBUF, &buffer, sizeof buffer);
+  return port;
+}
+
+PacketPort::PacketPort(PacketPort&& other) noexcept
+    : fd_(other.fd_), ifindex_(other.ifindex_), name_(std::move(other.name_)) {
+  other.fd_ = -1;
+}
+
+PacketPort& PacketPort::operator=(PacketPort&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = other.fd_;
+    ifindex_ = other.ifindex_;
+    name_ = std::move(other.name_);
+    other.fd_ = -1;
+  }
+  return *this;
+}
+
+PacketPort::~PacketPort() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+std::optional<PacketPort::Received> PacketPort::receive(wire::ByteVector& buffer) {
+  for (;;) {
+    iovec iov{buffer.data(), buffer.size()};
+    alignas(cmsghdr) std::array<char, CMSG_SPACE(sizeof(tpacket_auxdata))> control{};
+    sockaddr_ll from{};
+    msghdr message{};
+    message.msg_name = &from;
+    message.msg_namelen = sizeof from;
+    message.msg_iov = &iov;
+    message.msg_iovlen = 1;
+    message.msg_control = control.data();
+    message.msg_controllen = control.size();
+    const ssize_t n = ::recvmsg(fd_, &message, MSG_DONTWAIT | MSG_TRUNC);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == ENETDOWN) continue;  // the link went down; the error is consumed
+      return std::nullopt;              // EAGAIN (or anything else: nothing to read now)
+    }
+    if (from.sll_pkttype == PACKET_OUTGOING) continue;  // belt and braces
+    Received received;
+    received.length = std::min(static_cast<std::size_t>(n), buffer.size());
+    for (cmsghdr* c = CMSG_FIRSTHDR(&message); c != nullptr; c = CMSG_NXTHDR(&message, c)) {
+      if (c->cmsg_level != SOL_PACKET || c->cmsg_type != PACKET_AUXDATA ||
+          c->cmsg_len < CMSG_LEN(sizeof(tpacket_auxdata))) {
+        continue;
+      }
+      tpacket_auxdata aux;
+      std::memcpy(&aux, CMSG_DATA(c), sizeof aux);
+      if ((aux.tp_status & TP_STATUS_VLAN_VALID) != 0) {
+        wire::VlanTag tag;
+        tag.tpid = (aux.tp_status & TP_STATUS_VLAN_TPID_VALID) != 0 && aux.tp_vlan_tpid != 0
+                       ? aux.tp_vlan_tpid
+                       : wire::ethertype::kVlan;
+        tag.pcp = static_cast<std::uint8_t>(aux.tp_vlan_tci >> 13);
+        tag.dei = ((aux.tp_vlan_tci >> 12) & 1u) != 0;
+        tag.vid = static_cast<std::uint16_t>(aux.tp_vlan_tci & 0x0fffu);
+        received.aux = tag;
+      }
+    }
+    return received;
+  }
+}
+
+bool PacketPort::send(wire::Bytes frame) {
+  for (;;) {
+    const ssize_t n = ::send(fd_, frame.data(), frame.size(), MSG_DONTWAIT);
+    if (n >= 0) return true;
+    if (errno == EINTR) continue;
+    return false;
+  }
+}
+
+}  // namespace phonerig::sim::switchd
