@@ -5,6 +5,7 @@
 #include "drivers/api/event.hpp"
 #include "harness/app/exit_codes.hpp"
 #include "harness/scenario/lab_file.hpp"
+#include "harness/scenario/scenario.hpp"
 #include "lab/embedded_sim_lab.hpp"
 
 namespace phonerig::app {
@@ -23,7 +24,26 @@ int validate(const std::vector<std::string>& files) {
     std::string name(lab::kDefaultLabName);
     report(name, scenario::load_lab_text(lab::default_lab_yaml(), name, "."));
   }
-  for (const auto& file : files) report(file, scenario::load_lab_file(file));
+  for (const auto& file : files) {
+    // A scenario has `steps:`, a lab `rig:`; anything else is reported as a lab file.
+    if (scenario::detect_file_kind(std::filesystem::path(file)) == scenario::FileKind::scenario) {
+      auto loaded = scenario::load_scenario_file(file);
+      if (loaded) {
+        // Also against the lab it runs on by default: its own `lab:`, else the built-in one.
+        auto lab = loaded->lab ? scenario::load_lab_file(*loaded->lab)
+                               : scenario::load_lab_text(lab::default_lab_yaml(),
+                                                         std::string(lab::kDefaultLabName), ".");
+        auto problems = lab ? scenario::check_against_lab(*loaded, *lab) : lab.error();
+        if (!problems.empty()) {
+          report(file, scenario::LoadResult<bool>(wire::unexpected(std::move(problems))));
+          continue;
+        }
+      }
+      report(file, loaded);
+    } else {
+      report(file, scenario::load_lab_file(file));
+    }
+  }
   return status;
 }
 

@@ -5,7 +5,9 @@
 #include "harness/app/analyze.hpp"
 #include "harness/app/commands.hpp"
 #include "harness/app/doctor.hpp"
+#include "harness/app/lab_command.hpp"
 #include "harness/app/power.hpp"
+#include "harness/app/run.hpp"
 #include "harness/app/serve.hpp"
 #include "harness/app/exit_codes.hpp"
 
@@ -20,11 +22,34 @@ int main(int argc, char** argv) {
 
   std::vector<std::string> files;
   auto* validate = app.add_subcommand(
-      "validate", "Check lab files (the built-in lab/sim.yaml when none is given); errors "
-                  "name file:line:column. Exit 2 on any error.");
-  validate->add_option("FILE", files, "lab file(s)")->check(CLI::ExistingFile);
+      "validate", "Check lab and scenario files (the built-in lab/sim.yaml when none is "
+                  "given); errors name file:line:column. Exit 2 on any error.");
+  validate->add_option("FILE", files, "lab or scenario file(s)")->check(CLI::ExistingFile);
 
   auto* events = app.add_subcommand("events", "List the event kinds and their attributes.");
+
+  phonerig::app::RunOptions run_options;
+  std::string run_lab, run_out, run_phones;
+  int run_repeat = 0;
+  auto* run = app.add_subcommand(
+      "run", "Run scenarios: bring the lab up (the built-in simulated lab unless --lab or the "
+             "scenario names one), capture, serve, power the phones and assert every step; "
+             "reports (junit.xml, report.json, report.html, pcap/) in --out. Exit 0 all held, "
+             "1 an assertion failed, 2 usage or YAML error, 3 the rig failed.");
+  run->add_option("SCENARIO", run_options.scenarios, "scenario file(s)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  run->add_option("--lab", run_lab, "lab file (default: the scenario's, else the built-in "
+                                    "simulated lab)")
+      ->check(CLI::ExistingFile);
+  run->add_option("--out", run_out, "report folder (default runs/<UTC timestamp>)");
+  run->add_option("--phones", run_phones, "phones by id, model or tag, comma separated");
+  run->add_option("--repeat", run_repeat, "cycles per scenario (overrides its repeat)")
+      ->check(CLI::Range(1, 10000));
+  run->add_option("--instance", run_options.instance, "simulated lab instance (default 0)");
+  run->add_flag("--redact", run_options.redact,
+                "mask line passwords (cnf.xml) in the per-phone pcaps");
+  run->add_flag("-v,--verbose", run_options.verbose, "print every event as it happens");
 
   phonerig::app::ServeOptions serve_options;
   std::string serve_lab;
@@ -41,6 +66,7 @@ int main(int argc, char** argv) {
                     "exit, for another TFTP server")
       ->check(CLI::ExistingDirectory);
   serve->add_flag("-v,--verbose", serve_options.verbose, "print every event as it happens");
+  serve->add_option("--instance", serve_options.instance, "simulated lab instance (default 0)");
 
   phonerig::app::PowerOptions power_options;
   std::string power_lab;
@@ -56,6 +82,10 @@ int main(int argc, char** argv) {
   power->add_option("--lab", power_lab, "lab file (default: the built-in simulated lab)")
       ->check(CLI::ExistingFile);
   power->add_flag("--json", power_options.json, "print the ports as JSON");
+  power->add_option("--instance", power_options.instance, "simulated lab instance (default 0)");
+
+  phonerig::app::LabOptions lab_options;
+  auto* lab = phonerig::app::add_lab_command(app, lab_options);
 
   phonerig::app::AnalyzeOptions analyze_options;
   auto* analyze = app.add_subcommand(
@@ -85,6 +115,13 @@ int main(int argc, char** argv) {
   }
   if (*validate) return phonerig::app::validate(files);
   if (*events) return phonerig::app::list_events();
+  if (*run) {
+    if (!run_lab.empty()) run_options.lab_file = run_lab;
+    if (!run_out.empty()) run_options.out = run_out;
+    if (!run_phones.empty()) run_options.phones = run_phones;
+    if (run_repeat > 0) run_options.repeat = run_repeat;
+    return phonerig::app::run(run_options);
+  }
   if (*serve) {
     if (!serve_lab.empty()) serve_options.lab_file = serve_lab;
     if (!serve_events.empty()) serve_options.events_file = serve_events;
@@ -96,6 +133,7 @@ int main(int argc, char** argv) {
     if (!power_lab.empty()) power_options.lab_file = power_lab;
     return phonerig::app::power(power_options);
   }
+  if (*lab) return phonerig::app::lab_command(lab_options);
   if (*doctor) {
     if (!doctor_lab.empty()) doctor_options.lab_file = doctor_lab;
     return phonerig::app::doctor(doctor_options);

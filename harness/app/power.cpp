@@ -8,6 +8,9 @@
 #include "drivers/power/snmp_poe_switch.hpp"
 #include "harness/app/commands.hpp"
 #include "harness/app/exit_codes.hpp"
+#include "harness/app/lab_command.hpp"
+#include "harness/app/service_set.hpp"
+#include "harness/app/switch_config.hpp"
 #include "harness/scenario/lab_file.hpp"
 
 namespace phonerig::app {
@@ -17,48 +20,6 @@ namespace {
 int fail_with(const api::Error& error) {
   fmt::print(stderr, "phonerig power: {}\n", error.message);
   return error.fault == api::Fault::config ? kExitUsage : kExitRig;
-}
-
-// The driver's configuration from the lab file; secrets resolved here, never printed.
-api::Result<power::Config> switch_config(const scenario::SwitchConfig& sw) {
-  power::Config config;
-  config.host = sw.address.to_string();
-  config.port = sw.snmp.port;
-  config.timeout = std::chrono::milliseconds(sw.snmp.timeout_ms);
-  config.retries = sw.snmp.retries;
-  config.min_off_time = std::chrono::milliseconds(sw.min_off_ms);
-  config.confirm_timeout = std::chrono::milliseconds(sw.confirm_timeout_ms);
-  switch (sw.profile) {
-    case scenario::PoeProfile::rfc3621: config.profile = power::Profile::rfc3621; break;
-    case scenario::PoeProfile::cisco: config.profile = power::Profile::cisco; break;
-    case scenario::PoeProfile::apc_pdu: config.profile = power::Profile::apc_pdu; break;
-  }
-  auto resolve = [](const std::optional<scenario::Credential>& credential,
-                    const char* what) -> api::Result<std::string> {
-    if (!credential) return std::string();
-    auto value = credential->resolve();
-    if (!value) {
-      return api::fail(api::Fault::config, fmt::format("switch.snmp.{}: {}", what,
-                                                       value.error().message));
-    }
-    return std::move(*value);
-  };
-  if (sw.snmp.version == scenario::SnmpVersion::v2c) {
-    config.version = power::SnmpVersion::v2c;
-    PHONERIG_TRY(config.community, resolve(sw.snmp.community, "community"));
-  } else {
-    config.version = power::SnmpVersion::v3;
-    config.user.name = sw.snmp.user.value_or("");
-    config.user.auth = sw.snmp.auth_protocol == scenario::SnmpAuthProtocol::sha
-                           ? power::AuthProtocol::sha
-                           : power::AuthProtocol::md5;
-    config.user.priv = sw.snmp.priv_protocol == scenario::SnmpPrivProtocol::aes
-                           ? power::PrivProtocol::aes
-                           : power::PrivProtocol::des;
-    PHONERIG_TRY(config.user.auth_passphrase, resolve(sw.snmp.auth, "auth"));
-    PHONERIG_TRY(config.user.priv_passphrase, resolve(sw.snmp.priv, "priv"));
-  }
-  return config;
 }
 
 std::string describe(const api::PortStatus& port) {
@@ -104,12 +65,23 @@ int power(const PowerOptions& options) {
       ports.push_back(target);
     }
   }
-  auto config = switch_config(*lab->switch_config);
+  // A simulated lab's switch is reached from its instance's rig namespace, with the
+  // community `phonerig lab up` configured (the environment's, else the one it stored).
+  std::optional<std::string> stored_community;
+  if (lab->simulated() && !lab->rig.netns) {
+    auto netns = simulated_rig_netns(options.instance, "power");
+    if (!netns) return kExitRig;
+    lab->rig.netns = *netns;
+    stored_community = simulated_community(options.instance);
+  }
+  auto config = switch_config(*lab->switch_config, stored_community);
   if (!config) return fail_with(config.error());
+  if (lab->simulated() && lab->rig.netns) {
+    // Before any thread or socket: the whole process moves into the rig namespace.
+    auto entered = enter_netns(*lab->rig.netns);
+    if (!entered) return fail_with(entered.error());
+  }
 
-  // The simulated lab's switch is reached from its rig namespace: `phonerig lab up`
-  // (issue 6) will enter it here. Until then a simulated lab answers only when the
-  // caller runs inside that namespace.
   boost::asio::io_context io;
   api::NullSink events;
   auto opened = power::SnmpPoeSwitch::open(io.get_executor(), *config, events);

@@ -14,6 +14,7 @@ struct PowerOptions {
   std::vector<std::string> targets;     // phone ids from the lab file, or port names
   std::optional<std::string> lab_file;  // nullopt: the built-in simulated lab
   bool json = false;
+  std::string instance = "0";  // simulated lab: whose rig namespace and community
 };
 
 // 0 when every port reached the state asked (or was read); 2 for a bad lab file, target or

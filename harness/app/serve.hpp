@@ -14,6 +14,7 @@ struct ServeOptions {
   std::optional<std::filesystem::path> events_file; // JSON lines, appended
   std::optional<std::filesystem::path> write_files; // write the generated files and exit
   bool verbose = false;                             // every event on stdout as it happens
+  std::string instance = "0";                       // simulated lab: whose rig namespace
 };
 
 // 0 after a clean stop, 2 for a bad lab file or credential reference, 3 when the rig

@@ -228,9 +228,75 @@ struct Services {
   Position at;
 };
 
-// ---- sim: the simulated-lab issue fills it (switch knobs, per-phone emulation knobs) ----
+// ---- sim: the simulated lab (lab/sim/README.md, "The lab file's `sim` section"):
+// layout, the switch's knobs and faults, and per phone id the emulated phone's knobs ----
 
-struct SimConfig {};
+enum class SimLayout { direct, relayed };
+std::string_view to_string(SimLayout layout);
+
+// A fault the simulated switch applies from `lab up` on (scenarios change them later).
+struct SimFault {
+  std::optional<std::string> port;    // scope: a port, "Gi1/0/2"
+  std::optional<std::uint16_t> vlan;  // or a VLAN
+  double loss_percent = 0;
+  int delay_ms = 0;
+  double duplicate_percent = 0;
+  double corrupt_percent = 0;
+  double reorder_percent = 0;
+  Position at;
+};
+
+struct SimSwitch {
+  bool announce = true;  // CDP / LLDP-MED out of access ports, as a Cisco switch
+  int cdp_interval_s = 60;
+  std::uint32_t seed = 1;
+  std::vector<SimFault> faults;
+};
+
+// The emulated phone's knobs (phone.json keys, lab/sim/phone/README.md); unset: the
+// phone's default (or phone_defaults').
+struct SimPhoneKnobs {
+  std::optional<std::string> running_load;
+  std::optional<std::string> inactive_load;
+  std::optional<int> boot_delay_ms;
+  std::optional<std::vector<std::string>> skip;  // ctl, itl, firmware, dial_rules, ...
+  std::optional<bool> http;
+  std::optional<bool> ignore_option_150;
+  std::optional<bool> voip_vlan_query;
+  std::optional<std::string> password_override;  // deliberately wrong: not a secret
+  std::optional<bool> udp_transport;
+  std::optional<bool> crash_during_firmware;
+  std::optional<bool> cdp;
+  std::optional<bool> softkeys_after_register;
+  std::optional<bool> short_timers;
+  std::optional<std::uint32_t> seed;
+  Position at;
+
+  // `over`'s set knobs replace these.
+  SimPhoneKnobs overlaid(const SimPhoneKnobs& over) const;
+};
+
+struct SimPhone {
+  std::string id;  // a phone of the phones section
+  SimPhoneKnobs knobs;
+  Position at;     // of the id
+};
+
+// The simulated switch has one stack member: its phone ports are "Gi1/0/N", N 1..480.
+inline constexpr int kSimMaxPort = 480;
+// N of "Gi1/0/N" (also "GigabitEthernet1/0/N"), nullopt for anything else.
+std::optional<int> sim_port_number(std::string_view port);
+
+struct SimConfig {
+  SimLayout layout = SimLayout::direct;
+  SimSwitch switch_knobs;
+  SimPhoneKnobs phone_defaults;
+  std::vector<SimPhone> phones;  // file order
+  Position at;
+
+  // phone_defaults overlaid with the phone's own knobs.
+  SimPhoneKnobs knobs_for(std::string_view phone_id) const;
+};
 
 struct Lab {
   std::string file;               // as named to the loader; diagnostics use it

@@ -118,6 +118,7 @@ void read_lab(Checker& checker, const YAML::Node& root, Lab& lab) {
   if (auto section = map->get("services")) lab.services = detail::read_services(checker, *section);
   if (auto section = map->get("sim")) lab.sim = detail::read_sim(checker, *section);
   check_across_sections(checker, lab);
+  if (lab.sim && checker.error_count() == 0) detail::check_sim(checker, lab);
 }
 
 void parse_and_read(Checker& checker, std::string_view text, Lab& lab) {

@@ -19,6 +19,9 @@ std::optional<SwitchConfig> read_switch(Checker& checker, const Field& field);
 std::vector<Phone> read_phones(Checker& checker, const Field& field);
 // services_section.cpp
 Services read_services(Checker& checker, const Field& field);
+// sim_section.cpp
 std::optional<SimConfig> read_sim(Checker& checker, const Field& field);
+// What sim says of other sections: phone ids, ports, VLANs (only when the rest is valid).
+void check_sim(Checker& checker, const Lab& lab);
 
 }  // namespace phonerig::scenario::detail

@@ -1,4 +1,4 @@
-// services and sim.
+// services.
 //
 // services: what phonerig serves (DESIGN.md, "The lab file"). Each entry is a mode (on,
 // off, external) or a mapping with `mode:` and that service's settings. `external` is a
@@ -23,8 +23,7 @@
 //       - {name: cucm-a, address: 198.18.0.10, priority: 0}
 //     loads: {CP-8851: sip88xx.14-2-1-0001-14}
 //
-// sim: the simulated-lab issue adds its keys (switch knobs, per-phone emulation knobs);
-// until then only `sim: {}` is valid, and its presence marks the lab as simulated.
+// sim: sim_section.cpp.
 #include <optional>
 #include <string>
 
@@ -298,15 +297,6 @@ Services read_services(Checker& checker, const Field& field) {
   if (auto f = map->get("callmanager_group")) services.callmanager_group = read_group(checker, *f);
   if (auto f = map->get("loads")) services.loads = read_loads(checker, *f);
   return services;
-}
-
-std::optional<SimConfig> read_sim(Checker& checker, const Field& field) {
-  if (field.node.IsNull()) {
-    checker.error(field, "expected a mapping, got nothing (write sim: {} for the defaults)");
-    return std::nullopt;
-  }
-  if (!read_mapping(checker, field, {})) return std::nullopt;
-  return SimConfig{};
 }
 
 }  // namespace phonerig::scenario::detail

@@ -164,7 +164,8 @@ void SwitchCore::send_own(PortIndex port, wire::ByteVector bytes, Time now,
 
 void SwitchCore::heard(PortIndex port, Neighbour neighbour, Time now, std::vector<Output>& out) {
   auto& list = state_[port].neighbours;
-  std::erase_if(list, [&](const Neighbour& n) {
+  const std::string protocol = neighbour.protocol;
+  const auto known = std::erase_if(list, [&](const Neighbour& n) {
     return n.protocol == neighbour.protocol && n.src == neighbour.src;
   });
   // A phone asking for power gets Power Available echoing its request id at once.
@@ -172,9 +173,17 @@ void SwitchCore::heard(PortIndex port, Neighbour neighbour, Time now, std::vecto
                            *neighbour.power_request_id != state_[port].power_request_id;
   if (neighbour.power_request_id) state_[port].power_request_id = *neighbour.power_request_id;
   if (neighbour.holdtime.count() > 0) list.push_back(std::move(neighbour));
-  if (new_request && config_.announce && config_.ports[port].kind == PortKind::access) {
+  if (!config_.announce || config_.ports[port].kind != PortKind::access) return;
+  // A neighbour heard for the first time since the link came up gets the switch's own
+  // announcement at once (LLDP-MED fast start, ANSI/TIA-1057 11.2.1; a Cisco switch answers
+  // a new phone's CDP the same way), so a phone that booted after the link-up
+  // announcement learns its voice VLAN without waiting for the periodic timer.
+  if (protocol == "cdp" && (new_request || known == 0)) {
     auto cdp = announce_cdp(port, now);
     out.insert(out.end(), std::make_move_iterator(cdp.begin()), std::make_move_iterator(cdp.end()));
+  } else if (protocol == "lldp" && known == 0) {
+    auto lldp = announce_lldp(port, now);
+    out.insert(out.end(), std::make_move_iterator(lldp.begin()), std::make_move_iterator(lldp.end()));
   }
 }
 
@@ -222,6 +231,10 @@ void SwitchCore::link_changed(PortIndex port, bool was_up, Time now, std::vector
     macs_.flush_port(port);
     state_[port].next_cdp.reset();
     state_[port].next_lldp.reset();
+    // The interface went down: its neighbours are gone (a Cisco switch drops their CDP
+    // cache entries), and the next phone on it is a new one.
+    state_[port].neighbours.clear();
+    state_[port].power_request_id = 0;
   } else if (!was_up && is_up) {
     auto frames = announce(port, now);
     out.insert(out.end(), std::make_move_iterator(frames.begin()),

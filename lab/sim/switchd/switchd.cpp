@@ -348,10 +348,16 @@ struct Switch::Impl {
     for (sw::PortIndex p = 0; p < ports.size(); ++p) {
       refresh_neighbours(p);
       // A real switch announces when the carrier comes up, i.e. when the phone's side comes
-      // up after the port was enabled.
+      // up after the port was enabled; when the phone's side drops (a rebooting phone's
+      // PHY), the port goes down with it and forgets its neighbours, so the phone that
+      // comes back is answered as a new one.
       if (config.ports[p].port.kind != sw::PortKind::access || !ports[p].link_shown) continue;
       const bool carrier = carrier_up(ports[p].socket.name());
-      if (carrier && !ports[p].carrier) dispatch(core.announce(p, now));
+      if (carrier && !ports[p].carrier) {
+        dispatch(core.link_up(p) ? core.announce(p, now) : core.set_link(p, true, now));
+      } else if (!carrier && ports[p].carrier) {
+        dispatch(core.set_link(p, false, now));
+      }
       ports[p].carrier = carrier;
     }
     reschedule();

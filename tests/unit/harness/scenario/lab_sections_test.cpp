@@ -228,13 +228,13 @@ TEST(LabSim, MarksTheLabAsSimulated) {
   EXPECT_TRUE(lab->simulated());
 }
 
-TEST(LabSim, AcceptsOnlyAnEmptyMappingForNow) {
+TEST(LabSim, RejectsNothingAndUnknownKeys) {
   EXPECT_THAT(errors_of("sim:\n"),
               ElementsAre("lab.yaml:3:1: sim: expected a mapping, got nothing (write sim: {} for "
                           "the defaults)"));
   EXPECT_THAT(errors_of("sim: {faults: 1}\n"),
-              ElementsAre("lab.yaml:3:7: sim: unknown key 'faults' (no keys are defined here "
-                          "yet)"));
+              ElementsAre("lab.yaml:3:7: sim: unknown key 'faults' (allowed: layout, switch, "
+                          "phone_defaults, phones)"));
 }
 
 }  // namespace

@@ -188,6 +188,11 @@ TEST(SimSwitchDiscovery, KeepsWhatAPhoneAnnouncesInCdpAndConsumesIt) {
 
 TEST(SimSwitchDiscovery, KeepsWhatAPhoneAnnouncesInLldp) {
   SwitchCore core(lab_config(true));
+  // A neighbour new on the port gets the switch's LLDP-MED at once (fast start); the same
+  // neighbour again gets nothing more.
+  auto first = core.ingress(kPhone2, phone_lldp(), std::nullopt, at(1));
+  ASSERT_FALSE(to(first, kPhone2).empty());
+  EXPECT_TRUE(lldp_of(to(first, kPhone2)[0].bytes));
   EXPECT_TRUE(core.ingress(kPhone2, phone_lldp(), std::nullopt, at(1)).empty());
   core.ingress(kPhone2, phone_cdp(), std::nullopt, at(1));
   auto table = core.neighbours(kPhone2, at(2));
@@ -198,6 +203,20 @@ TEST(SimSwitchDiscovery, KeepsWhatAPhoneAnnouncesInLldp) {
   EXPECT_EQ(table[1].system_name, "SEP001B53489EE0");
   EXPECT_EQ(table[1].platform, "CP-8851");
   EXPECT_EQ(table[1].software_version, "sip88xx.10-3-1-20");
+}
+
+TEST(SimSwitchDiscovery, APhoneBackAfterAPowerCycleIsAnsweredAgain) {
+  SwitchCore core(lab_config(true));
+  EXPECT_FALSE(to(core.ingress(kPhone2, phone_cdp(), std::nullopt, at(1)), kPhone2).empty());
+  EXPECT_TRUE(to(core.ingress(kPhone2, phone_cdp(), std::nullopt, at(2)), kPhone2).empty());
+  // PoE off takes the link down: the neighbour is forgotten, and the same phone booting
+  // again (same CDP, same power request id) gets the switch's CDP at once.
+  core.set_link(kPhone2, false, at(3));
+  EXPECT_TRUE(core.neighbours(kPhone2, at(3)).empty());
+  core.set_link(kPhone2, true, at(4));
+  const auto again = to(core.ingress(kPhone2, phone_cdp(), std::nullopt, at(10)), kPhone2);
+  ASSERT_FALSE(again.empty());
+  EXPECT_TRUE(cdp_of(again[0].bytes));
 }
 
 TEST(SimSwitchDiscovery, WithAnnouncementsOffCdpAndLldpAreFloodedWithinTheVlan) {
