@@ -151,9 +151,9 @@ class PortToPhoneSink final : public api::EventSink {
 class ScenarioRun final : public engine::Actions, public api::EventSink {
  public:
   ScenarioRun(asio::io_context& io, const scenario::Lab& lab, const scenario::Scenario& scen,
-              LabSession& session, const RunOptions& options)
+              LabSession& session, const RunOptions& options, api::EventSink* record)
       : io_(io), strand_(asio::make_strand(io)), timer_(strand_), tick_(strand_), lab_(lab),
-        scenario_(scen), session_(session), options_(options) {}
+        scenario_(scen), session_(session), options_(options), record_(record) {}
 
   api::EventSink& sink() { return *this; }
 
@@ -370,6 +370,7 @@ class ScenarioRun final : public engine::Actions, public api::EventSink {
   void take(api::Event event, bool then_advance = true) {
     if (finished_) return;
     if (printing_) fmt::print("{}\n", api::to_string(event));
+    if (record_) record_->emit(event);
     evaluator_->on_event(event);
     if (then_advance) advance();
   }
@@ -512,6 +513,7 @@ class ScenarioRun final : public engine::Actions, public api::EventSink {
   const scenario::Scenario& scenario_;
   LabSession& session_;
   const RunOptions& options_;
+  api::EventSink* record_;  // events.jsonl: every event of the run, as it was taken
 
   std::vector<engine::PhonePlan> plans_;
   engine::DecoderOptions decoder_options_;
@@ -560,9 +562,9 @@ void print_summary(const report::RunReport& report, const report::ReportPaths* p
   }
   if (!report.rig_error.empty()) fmt::print("  rig: {}\n", report.rig_error);
   if (paths) {
-    fmt::print("  reports: {}\n           {}\n           {}\n           {}\n",
+    fmt::print("  reports: {}\n           {}\n           {}\n           {}\n           {}\n",
                paths->junit.string(), paths->json.string(), paths->html.string(),
-               (folder / "pcap").string());
+               (folder / "pcap").string(), (folder / "events.jsonl").string());
   }
   std::fflush(stdout);
 }
@@ -612,6 +614,18 @@ int run(const RunOptions& options) {
     fmt::print("phonerig run: {} on {} ({} phones, repeat {})\n", scen.name, lab->file,
                plans->size(), scen.repeat);
     std::fflush(stdout);
+    // The folder first: events.jsonl records every event (capture, services, switch) as
+    // the engine took it, the record `phonerig analyze` can be checked against.
+    auto made = report::make_report_folder(folder);
+    if (!made) {
+      fmt::print(stderr, "phonerig run: {}\n", made.error().message);
+      return kExitRig;
+    }
+    auto record = report::JsonLinesSink::open(folder / "events.jsonl");
+    if (!record) {
+      fmt::print(stderr, "phonerig run: {}\n", record.error().message);
+      return kExitRig;
+    }
     auto session = LabSession::open(*lab, options.instance);
     int scenario_code = kExitOk;
     std::vector<report::PhoneCapture> pcaps;
@@ -623,14 +637,14 @@ int run(const RunOptions& options) {
       fmt::print(stderr, "phonerig run: {}\n", session.error().message);
     } else {
       boost::asio::io_context io;
-      ScenarioRun runner(io, *lab, scen, **session, options);
+      ScenarioRun runner(io, *lab, scen, **session, options, record->get());
       scenario_code = runner.execute(std::move(*plans), scen.repeat, report);
       pcaps = runner.take_pcaps();
       (*session)->close();
     }
-    auto made = report::make_report_folder(folder);
+    record->reset();
     std::optional<report::ReportPaths> paths;
-    if (made) {
+    {
       auto written = report::write_reports(folder, report);
       if (written) paths = *written;
       else fmt::print(stderr, "phonerig run: {}\n", written.error().message);
@@ -638,8 +652,6 @@ int run(const RunOptions& options) {
       pcap_options.redact = options.redact;
       auto dumped = report::write_phone_pcaps(folder, std::move(pcaps), pcap_options);
       if (!dumped) fmt::print(stderr, "phonerig run: {}\n", dumped.error().message);
-    } else {
-      fmt::print(stderr, "phonerig run: {}\n", made.error().message);
     }
     print_summary(report, paths ? &*paths : nullptr, folder);
     code = worse(code, scenario_code);
