@@ -643,16 +643,23 @@ int run(const RunOptions& options) {
       (*session)->close();
     }
     record->reset();
-    std::optional<report::ReportPaths> paths;
-    {
-      auto written = report::write_reports(folder, report);
-      if (written) paths = *written;
-      else fmt::print(stderr, "phonerig run: {}\n", written.error().message);
-      report::PcapWriteOptions pcap_options;
-      pcap_options.redact = options.redact;
-      auto dumped = report::write_phone_pcaps(folder, std::move(pcaps), pcap_options);
-      if (!dumped) fmt::print(stderr, "phonerig run: {}\n", dumped.error().message);
+    // The pcaps first, so each phone's report names its own.
+    report::PcapWriteOptions pcap_options;
+    pcap_options.redact = options.redact;
+    auto dumped = report::write_phone_pcaps(folder, std::move(pcaps), pcap_options);
+    if (!dumped) {
+      fmt::print(stderr, "phonerig run: {}\n", dumped.error().message);
+    } else {
+      for (const auto& pcap : *dumped) {
+        for (auto& phone : report.phones) {
+          if (phone.id == pcap.phone) phone.pcap = "pcap/" + pcap.path.filename().string();
+        }
+      }
     }
+    std::optional<report::ReportPaths> paths;
+    auto written = report::write_reports(folder, report);
+    if (written) paths = *written;
+    else fmt::print(stderr, "phonerig run: {}\n", written.error().message);
     print_summary(report, paths ? &*paths : nullptr, folder);
     code = worse(code, scenario_code);
   }

@@ -87,6 +87,7 @@ TEST_P(ShippedScenario, PassesOnTheSimulatedLab) {
     EXPECT_FALSE(phone["steps"].empty());
     // The evidence of record: a pcap per phone, readable by the owner only.
     const fs::path pcap = outcome.folder / "pcap" / (phone.value("id", "") + ".pcap");
+    EXPECT_EQ(phone["pcap"], "pcap/" + phone.value("id", "") + ".pcap");
     ASSERT_TRUE(fs::exists(pcap)) << pcap;
     EXPECT_GT(fs::file_size(pcap), 24u);
     EXPECT_EQ(fs::status(pcap).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
