@@ -39,6 +39,11 @@ struct Evaluator::PhoneState {
   bool done = false;
   std::vector<std::vector<StepResult>> cycles;
   std::optional<std::int64_t> power_on_ns;
+  // When the switch acknowledged the power-on set (power.on). The confirmation
+  // (deliveringPower) is polled and may be read after the phone's first frames: what the
+  // phone did from here on counts for steps measured from power-on, though deadlines
+  // still count from the confirmation (DESIGN.md, "Events").
+  std::optional<std::int64_t> power_applied_ns;
   std::int64_t cycle_start_ns = 0;
   std::int64_t previous_ns = 0;
   std::vector<std::optional<std::int64_t>> completion; // per step, this cycle
@@ -98,6 +103,17 @@ std::int64_t reference_of(const PhoneState& p, const PlannedStep& step, After af
   return p.previous_ns;
 }
 
+// Where a step's window opens: its reference, or, when that is the power-on confirmation,
+// the moment the power was applied (the confirmation can be read after the phone's first
+// frames).
+std::int64_t window_start(const PhoneState& p, std::int64_t reference) {
+  if (p.power_on_ns && p.power_applied_ns && reference == *p.power_on_ns &&
+      *p.power_applied_ns < reference) {
+    return *p.power_applied_ns;
+  }
+  return reference;
+}
+
 // "at 12.4 s" since power-on when known, else since the step's reference.
 std::string when(const PhoneState& p, std::int64_t t, std::int64_t reference) {
   if (p.power_on_ns && t >= *p.power_on_ns) return "at " + seconds(t - *p.power_on_ns);
@@ -109,11 +125,12 @@ Decision decide_expect(const PhoneState& p, const PlannedStep& step, const Expec
   Decision d;
   const std::int64_t r = reference_of(p, step, e.after);
   const std::int64_t deadline = r + ns(e.within);
+  const std::int64_t from = window_start(p, r);
   d.reference = r;
   d.deadline = deadline;
   const auto& mac = p.plan.phone.mac;
   for (const auto& ev : p.history) {
-    if (ev.time_ns < r) continue;
+    if (ev.time_ns < from) continue;
     if (ev.time_ns > deadline || ev.time_ns > horizon) break;
     if (matches(e.match, ev, mac)) {
       d.verdict = Verdict::passed;
@@ -128,7 +145,7 @@ Decision decide_expect(const PhoneState& p, const PlannedStep& step, const Expec
   }
   const api::Event* last_miss = nullptr;
   for (const auto& ev : p.history) {
-    if (ev.time_ns < r) continue;
+    if (ev.time_ns < from) continue;
     if (ev.time_ns > deadline) break;
     if (near_miss(e.match, ev, mac)) {
       d.evidence.push_back(ev);
@@ -158,8 +175,9 @@ Decision decide_absent(const PhoneState& p, const PlannedStep& step, const Absen
   const std::int64_t end = a.within ? r + ns(*a.within) : p.previous_ns;
   d.reference = r;
   d.deadline = end;
+  const std::int64_t from = window_start(p, r);
   for (const auto& ev : p.history) {
-    if (ev.time_ns < r) continue;
+    if (ev.time_ns < from) continue;
     if (ev.time_ns > end || ev.time_ns > horizon) break;
     if (matches(a.match, ev, p.plan.phone.mac)) {
       d.verdict = Verdict::failed;
@@ -352,6 +370,7 @@ void Evaluator::run_phone(PhoneState& p) {
       const bool want_on = c->action != PowerAction::off;
       bool off_seen = c->action != PowerAction::cycle; // a cycle goes off before on
       const api::Event* off_first = nullptr;
+      std::optional<std::int64_t> applied;
       for (const auto& ev : p.history) {
         if (ev.time_ns < sent) continue;
         if (ev.time_ns > horizon) break;
@@ -360,6 +379,7 @@ void Evaluator::run_phone(PhoneState& p) {
           off_first = &ev;
           continue;
         }
+        if (off_seen && want_on && is_kind(ev, "power.on")) applied = ev.time_ns;
         if (off_seen && (want_on ? on_event(ev) : off_event(ev))) {
           d.verdict = Verdict::passed;
           d.at = ev.time_ns;
@@ -372,6 +392,7 @@ void Evaluator::run_phone(PhoneState& p) {
                                (p.plan.phone.port ? " on port " + *p.plan.phone.port : "");
       if (d.verdict == Verdict::passed) {
         p.power_on_ns = want_on ? d.at : std::nullopt;
+        p.power_applied_ns = want_on ? applied : std::nullopt;
       } else if (p.action_error) {
         d.verdict = Verdict::failed;
         d.rig = true;

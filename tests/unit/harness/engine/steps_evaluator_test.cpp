@@ -623,6 +623,34 @@ TEST(StepsEvaluator, APduConfirmsPowerWithTheSetAcknowledged) {
   EXPECT_EQ(result(ev, "power").verdict, Verdict::passed);
 }
 
+TEST(StepsEvaluator, WhatThePhoneDidBeforeTheConfirmationWasReadCountsFromPowerOn) {
+  // The switch acknowledges the on set at 0.1 s; its detection status is polled and reads
+  // deliveringPower only at 1.5 s; the phone's first frame is at 1.0 s. That frame is after
+  // power-on: it counts, and the deadline still runs from the confirmation.
+  FakeRig rig;
+  rig.on_power = [](const PhoneFacts&, PowerAction, std::int64_t now) {
+    auto on = switch_event(0, "power.on");
+    on.time_ns = now + kS / 10;
+    auto confirmed = switch_event(0, "port.detection", "deliveringPower");
+    confirmed.time_ns = now + kS * 3 / 2;
+    return std::vector<api::Event>{on, confirmed};
+  };
+  Power power;
+  power.action = PowerAction::on;
+  Expect first = expect("dhcp.discover", 5, After::power_on);
+  Evaluator ev(plan_of({step(power, "power"), step(first, "A")}), 1, rig);
+  run(ev, rig, {event(1.0, "dhcp.discover", {{"xid", std::int64_t{1}}, {"chaddr", kMac}})});
+  EXPECT_EQ(result(ev, "power").verdict, Verdict::passed);
+  const auto a = result(ev, "A");
+  EXPECT_EQ(a.verdict, Verdict::passed) << a.reason;
+  // Before the power was applied, nothing counts.
+  FakeRig late;
+  late.on_power = rig.on_power;
+  Evaluator before(plan_of({step(power, "power"), step(first, "A")}), 1, late);
+  run(before, late, {event(0.05, "dhcp.discover", {{"xid", std::int64_t{1}}, {"chaddr", kMac}})});
+  EXPECT_EQ(result(before, "A").verdict, Verdict::missing);
+}
+
 TEST(StepsEvaluator, LabWideActionsHappenOnceWhenEveryPhoneReachedThem) {
   FakeRig rig;
   ServiceAction stop;
