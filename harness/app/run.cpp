@@ -96,7 +96,7 @@ report::CellState to_cell(engine::Verdict verdict, bool reached) {
 }
 
 // Each phone's cycle to report: the first that failed, else the last.
-const std::vector<engine::StepResult>* reported_cycle(const engine::PhoneResult& phone) {
+const std::vector<engine::StepOutcome>* reported_cycle(const engine::PhoneResult& phone) {
   if (phone.cycles.empty()) return nullptr;
   for (const auto& cycle : phone.cycles) {
     for (const auto& step : cycle) {

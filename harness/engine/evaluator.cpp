@@ -37,7 +37,7 @@ struct Evaluator::PhoneState {
   int cycle = 0;
   std::size_t cursor = 0;
   bool done = false;
-  std::vector<std::vector<StepResult>> cycles;
+  std::vector<std::vector<StepOutcome>> cycles;
   std::optional<std::int64_t> power_on_ns;
   // When the switch acknowledged the power-on set (power.on). The confirmation
   // (deliveringPower) is polled and may be read after the phone's first frames: what the
@@ -52,13 +52,13 @@ struct Evaluator::PhoneState {
   std::optional<std::string> action_error;
   std::optional<std::int64_t> wake_ns; // when the current step may next be decided
 
-  std::vector<StepResult>& results() { return cycles[static_cast<std::size_t>(cycle)]; }
+  std::vector<StepOutcome>& results() { return cycles[static_cast<std::size_t>(cycle)]; }
 
   void begin_cycle(std::int64_t at) {
     cycles.emplace_back();
     auto& list = cycles.back();
     for (const auto& step : plan.steps) {
-      StepResult r;
+      StepOutcome r;
       r.name = step.name;
       r.line = step.line;
       r.index = step.index;
@@ -270,7 +270,7 @@ void Evaluator::run_phone(PhoneState& p) {
     auto& results = p.results();
 
     auto record = [&](std::size_t index, Decision& d) {
-      StepResult& r = results[index];
+      StepOutcome& r = results[index];
       r.verdict = d.verdict;
       r.at_ns = d.at;
       r.reference_ns = d.reference;
@@ -470,7 +470,7 @@ bool Evaluator::run_barriers() {
       }
     }
     for (PhoneState* p : here) {
-      StepResult& r = p->results()[p->cursor];
+      StepOutcome& r = p->results()[p->cursor];
       r.reference_ns = p->previous_ns;
       r.at_ns = now_;
       r.power_on_ns = p->power_on_ns;

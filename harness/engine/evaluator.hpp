@@ -63,7 +63,7 @@ public:
 enum class Verdict { pending, passed, failed, missing, skipped, not_reached };
 std::string_view to_string(Verdict verdict);
 
-struct StepResult {
+struct StepOutcome {
   std::string name;
   int line = 0;
   std::size_t index = 0; // in the phone's plan
@@ -84,7 +84,7 @@ struct StepResult {
 
 struct PhoneResult {
   PhoneFacts phone;
-  std::vector<std::vector<StepResult>> cycles; // one list per repeat, in plan order
+  std::vector<std::vector<StepOutcome>> cycles; // one list per repeat, in plan order
 
   bool passed() const; // every step of every cycle passed or was skipped
 };

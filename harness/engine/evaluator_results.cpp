@@ -18,12 +18,12 @@ std::string_view to_string(Verdict verdict) {
   return "pending";
 }
 
-std::optional<std::int64_t> StepResult::since_power_on_ns() const {
+std::optional<std::int64_t> StepOutcome::since_power_on_ns() const {
   if (!at_ns || !power_on_ns) return std::nullopt;
   return *at_ns - *power_on_ns;
 }
 
-std::optional<std::int64_t> StepResult::duration_ns() const {
+std::optional<std::int64_t> StepOutcome::duration_ns() const {
   if (!at_ns || !reference_ns) return std::nullopt;
   return *at_ns - *reference_ns;
 }

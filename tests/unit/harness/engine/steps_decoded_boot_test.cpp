@@ -18,7 +18,7 @@ struct NoActions : Actions {
   api::Result<bool> flap_link(const std::string&, const api::LinkFlap&) override { return true; }
 };
 
-std::vector<StepResult> run_registration(const std::vector<api::Event>& events,
+std::vector<StepOutcome> run_registration(const std::vector<api::Event>& events,
                                          std::int64_t start) {
   PhoneFacts phone;
   phone.id = "cp7821-1";

@@ -182,14 +182,14 @@ Expect expect(std::string kind, double within_s, After after = After::previous) 
   return e;
 }
 
-StepResult result(const Evaluator& ev, const std::string& name, std::size_t phone = 0,
+StepOutcome result(const Evaluator& ev, const std::string& name, std::size_t phone = 0,
                   std::size_t cycle = 0) {
   const auto all = ev.results();
   for (const auto& r : all.at(phone).cycles.at(cycle)) {
     if (r.name == name) return r;
   }
   ADD_FAILURE() << "no step named " << name;
-  return StepResult{};
+  return StepOutcome{};
 }
 
 // ---- the registration sequence ----
