@@ -181,6 +181,7 @@ class Phone {
   FetchPurpose purpose_ = FetchPurpose::ctl;
   std::string fetching_;
   Transport fetch_transport_ = Transport::http;
+  int fetch_attempt_ = 1;  // a file that timed out (not one refused) is asked for again
   std::vector<std::pair<FetchPurpose, std::string>> queue_;  // fetched after the current one
   bool after_register_phase_ = false;
   bool after_register_done_ = false;

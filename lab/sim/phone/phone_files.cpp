@@ -8,11 +8,16 @@ namespace phonerig::sim::phone {
 namespace {
 
 constexpr Millis kConfigRetryMs = 30000;  // no config file at all: try again
+// A file the network lost (a timeout or a transfer error, not a "file not found") is asked
+// for again, HTTP then TFTP, this many times in all, before the phone moves on as if it
+// were missing: a phone does not fall back to XMLDefault because one TFTP exchange was lost.
+constexpr int kFetchAttempts = 3;
 
 }  // namespace
 
 void Phone::start_fetch(Millis /*now*/, FetchPurpose purpose, std::string file,
                         std::vector<Action>& out) {
+  if (purpose_ != purpose || fetching_ != file) fetch_attempt_ = 1;
   purpose_ = purpose;
   fetching_ = std::move(file);
   fetch_transport_ = config_.http ? Transport::http : Transport::tftp;
@@ -41,6 +46,14 @@ std::vector<Action> Phone::on_fetch(Millis now, const FetchResult& result) {
     a.server = tftp_server_;
     a.port = 69;
     out.push_back(std::move(a));
+  } else if (result.outcome != FetchOutcome::not_found && fetch_attempt_ < kFetchAttempts) {
+    ++fetch_attempt_;
+    out.push_back({Action::Kind::status});
+    out.back().text = fetching_ + ": " + (result.outcome == FetchOutcome::timeout ? "timed out" : "failed") +
+                      ", asking again (attempt " + std::to_string(fetch_attempt_) + " of " +
+                      std::to_string(kFetchAttempts) + ")";
+    std::string file = fetching_;
+    start_fetch(now, purpose_, std::move(file), out);
   } else {
     fetching_.clear();
     fetch_done(now, false, {}, out);

@@ -91,7 +91,10 @@ void Phone::send_register(Millis now, const std::string* authorization, std::vec
   std::string host = cm.host;
   if (cm.sip_port != 5060) host += ":" + std::to_string(cm.sip_port);
   const std::string uri = "sip:" + host;
-  const std::string aor = "<sip:" + line.name + "@" + host + ">";
+  // No line (XMLDefault.cnf.xml has none): the device name stands as the user, never an
+  // empty one (`sip:@host` is not a SIP URI); a registrar without that user refuses it.
+  const std::string user = line.name.empty() ? "SEP" + config_.mac.to_cisco() : line.name;
+  const std::string aor = "<sip:" + user + "@" + host + ">";
 
   auto message = wire::sip::Message::request("REGISTER", uri);
   message.add("Via", "SIP/2.0/" + transport + " " + ip + ":" + std::to_string(local_port_) +

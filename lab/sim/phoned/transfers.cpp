@@ -258,7 +258,10 @@ void TftpFetch::receive() {
           e.attrs["src_port"] = std::int64_t{self->tid_};
           self->events_.emit(std::move(e));
           const std::string detail = std::to_string(self->data_.size()) + " bytes";
-          self->finish({phone::FetchOutcome::ok, std::move(self->data_), detail});
+          auto done = std::move(self->done_);
+          self->done_ = nullptr;
+          self->dally();
+          if (done) done({phone::FetchOutcome::ok, std::move(self->data_), detail});
           return;
         }
         self->arm();
@@ -296,9 +299,27 @@ void TftpFetch::finish(FetchReport report) {
   if (done) done(std::move(report));
 }
 
+// RFC 1350 section 6: the final ACK may be lost, and the server then sends the last DATA
+// again until it gives up. The file is delivered, but the socket stays open a while to ACK
+// such a repeat (the branch for block + 1 == expected_ in receive()), so that the server,
+// and a capture, see the transfer end as it did. Fixed, not scaled by short timers: the
+// server's patience does not shrink with ours.
+void TftpFetch::dally() {
+  constexpr std::chrono::seconds kDally{10};
+  dallying_ = true;
+  auto self = shared_from_this();
+  timer_.cancel();
+  timer_.expires_after(kDally);
+  timer_.async_wait([self](const boost::system::error_code& ec) {
+    if (ec) return;
+    self->finish({});
+  });
+  receive();
+}
+
 void TftpFetch::cancel() {
   done_ = nullptr;
-  finish({});
+  if (!dallying_) finish({});  // a delivered file dallies on; its timer ends it
 }
 
 }  // namespace phonerig::sim::phoned

@@ -97,6 +97,9 @@ class TftpFetch : public std::enable_shared_from_this<TftpFetch> {
   std::chrono::steady_clock::time_point started_;
   std::array<std::uint8_t, 65536> buffer_{};
   bool finished_ = false;
+  bool dallying_ = false;  // file delivered; still answering a repeated last DATA
+
+  void dally();
 };
 
 // The SIP connection: connect() reports once (connected with the local port, refused, timed

@@ -262,6 +262,56 @@ TEST(SimPhoneSequence, MissingDeviceConfigFallsBackToXmlDefault) {
   EXPECT_EQ(world.count(".loads"), 0u);
 }
 
+TEST(SimPhoneSequence, ADeviceConfigLostOnBothTransportsIsAskedForAgainNotReplacedByXmlDefault) {
+  World world{Config{}};
+  world.lost["SEP" + kMac + ".cnf.xml"] = 2;  // HTTP and TFTP of the first attempt
+  world.boot();
+  world.run_until(10000);
+  EXPECT_EQ(world.count("fetch SEP" + kMac + ".cnf.xml http"), 2u);
+  EXPECT_EQ(world.count("fetch SEP" + kMac + ".cnf.xml tftp"), 1u);
+  EXPECT_EQ(world.count("fetch XMLDefault.cnf.xml"), 0u);
+  EXPECT_NE(world.index_of("status SEP" + kMac + ".cnf.xml: timed out, asking again (attempt 2 of 3)"),
+            std::string::npos);
+  ASSERT_FALSE(world.registers.empty());
+  EXPECT_NE(world.registers.front().find("To: <sip:1003@"), std::string::npos);
+}
+
+TEST(SimPhoneSequence, ADeviceConfigLostThreeTimesCountsAsMissing) {
+  World world{Config{}};
+  world.lost["SEP" + kMac + ".cnf.xml"] = 6;
+  world.boot();
+  world.run_until(10000);
+  EXPECT_EQ(world.count("fetch SEP" + kMac + ".cnf.xml http"), 3u);
+  EXPECT_EQ(world.count("fetch SEP" + kMac + ".cnf.xml tftp"), 3u);
+  EXPECT_EQ(world.count("fetch XMLDefault.cnf.xml http"), 1u);
+}
+
+TEST(SimPhoneSequence, AFileNotFoundIsNotAskedForAgain) {
+  World world{Config{}};
+  world.boot();
+  world.run_until(10000);
+  // CTL and ITL do not exist in this world: one HTTP and one TFTP try each.
+  EXPECT_EQ(world.count("fetch CTLSEP" + kMac + ".tlv http"), 1u);
+  EXPECT_EQ(world.count("fetch CTLSEP" + kMac + ".tlv tftp"), 1u);
+}
+
+TEST(SimPhoneSequence, WithNoLineTheDeviceNameIsTheRegisterUserNeverAnEmptyOne) {
+  World world{Config{}};
+  world.files.erase("SEP" + kMac + ".cnf.xml");
+  world.files["XMLDefault.cnf.xml"] = testing::to_bytes(
+      "<Default><callManagerGroup><members><member priority=\"0\"><callManager><ports>"
+      "<sipPort>5060</sipPort></ports><processNodeName>198.18.0.12</processNodeName>"
+      "</callManager></member></members></callManagerGroup>"
+      "<loadInformation684 model=\"Cisco 8851\">sip88xx.14-2-1-0001-14</loadInformation684>"
+      "</Default>");
+  world.boot();
+  world.run_until(10000);
+  ASSERT_FALSE(world.registers.empty());
+  EXPECT_NE(world.registers.front().find("To: <sip:SEP" + kMac + "@198.18.0.12>"), std::string::npos)
+      << world.registers.front();
+  EXPECT_EQ(world.registers.front().find("sip:@"), std::string::npos);
+}
+
 TEST(SimPhoneSequence, FailsOverToTheSecondCallManagerWhenTheFirstRefuses) {
   World world{Config{}};
   world.refuse.insert("198.18.0.10");

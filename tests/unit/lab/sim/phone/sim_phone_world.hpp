@@ -73,6 +73,7 @@ class World {
   bool dhcp_nak_first = false;
   std::map<std::string, wire::ByteVector> files;  // served over both transports
   std::set<std::string> http_missing;             // not over HTTP (CUCM answers 503)
+  std::map<std::string, int> lost;                // file -> fetches left that time out
   std::set<std::string> refuse, silent;           // CallManagers refusing / timing out
   std::string password = "s3cr3t";
   std::uint32_t granted = 120;
@@ -146,6 +147,12 @@ class World {
       case Action::Kind::send_dhcp: feed(phone.on_dhcp(now, dhcp_reply(a.bytes))); break;
       case Action::Kind::fetch: {
         FetchResult r{a.file, a.transport, FetchOutcome::not_found, {}};
+        if (auto l = lost.find(a.file); l != lost.end() && l->second > 0) {
+          --l->second;
+          r.outcome = FetchOutcome::timeout;
+          feed(phone.on_fetch(now, r));
+          break;
+        }
         auto it = files.find(a.file);
         const bool http_ok = a.transport != Transport::http || !http_missing.count(a.file);
         if (it != files.end() && http_ok) {
