@@ -550,12 +550,7 @@ void print_summary(const report::RunReport& report, const report::ReportPaths* p
   for (const auto& phone : report.phones) {
     const auto counts = report::count_steps(phone);
     std::string first;
-    for (const auto& step : phone.steps) {
-      if (report::is_failure(step.result)) {
-        first = step.name + ": " + step.reason;
-        break;
-      }
-    }
+    if (const auto* step = report::first_failure(phone)) first = step->name + ": " + step->reason;
     fmt::print("  {:<16} {:<8} {:<8} {:>6} {:>6} {:>8}  {}\n", phone.id, phone.model,
                report::to_string(phone.result), counts.passed, counts.failed, counts.missing,
                first);

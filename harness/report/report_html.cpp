@@ -74,12 +74,9 @@ std::string summary_section(const RunReport& report) {
           "<th>skipped</th><th>first failure</th><th>pcap</th></tr>\n";
   for (const auto& phone : report.phones) {
     const ResultCounts counts = count_steps(phone);
-    std::string first_failure;
-    for (const auto& step : phone.steps) {
-      if (is_failure(step.result)) {
-        first_failure = step.name + (step.reason.empty() ? "" : ": " + step.reason);
-        break;
-      }
+    std::string first;
+    if (const StepReport* step = first_failure(phone)) {
+      first = step->name + (step->reason.empty() ? "" : ": " + step->reason);
     }
     html += "<tr><td><a href=\"#" + anchor(phone.id) + "\">" + html_escape(phone.id) + "</a></td>" +
             cell(phone.mac ? phone.mac->to_string() : "-") + cell(phone.model) + cell(phone.port) +
@@ -87,7 +84,7 @@ std::string summary_section(const RunReport& report) {
             cell(std::to_string(counts.passed), true) + cell(std::to_string(counts.failed), true) +
             cell(std::to_string(counts.missing), true) +
             cell(std::to_string(counts.not_reached), true) +
-            cell(std::to_string(counts.skipped), true) + cell(first_failure) +
+            cell(std::to_string(counts.skipped), true) + cell(first) +
             (phone.pcap.empty() ? std::string("<td>-</td>")
                                 : "<td><a href=\"" + html_escape(phone.pcap) + "\">" +
                                       html_escape(phone.pcap) + "</a></td>") +

@@ -36,12 +36,15 @@ json step_json(const StepReport& step) {
 json phone_json(const PhoneReport& phone) {
   json steps = json::array();
   for (const auto& step : phone.steps) steps.push_back(step_json(step));
+  const StepReport* first = first_failure(phone);
   return {{"id", phone.id},
           {"mac", phone.mac ? json(phone.mac->to_string()) : json()},
           {"model", phone.model},
           {"port", phone.port},
           {"result", std::string(to_string(phone.result))},
           {"pcap", phone.pcap.empty() ? json() : json(phone.pcap)},
+          // Derived from the steps (first_failure()): the step that went wrong first in time.
+          {"first_failure", first ? json(first->name) : json()},
           {"steps", std::move(steps)}};
 }
 

@@ -55,6 +55,21 @@ bool is_failure(StepResult result) {
   return result == StepResult::failed || result == StepResult::missing;
 }
 
+const StepReport* first_failure(const PhoneReport& phone) {
+  const StepReport* first = nullptr;
+  std::optional<std::int64_t> first_at;
+  for (const auto& step : phone.steps) {
+    if (!is_failure(step.result)) continue;
+    const std::optional<std::int64_t> at =
+        step.result == StepResult::failed ? step.ended_ms : step.deadline_ms;
+    if (first == nullptr || (at && (!first_at || *at < *first_at))) {
+      first = &step;
+      first_at = at;
+    }
+  }
+  return first;
+}
+
 std::optional<std::int64_t> StepReport::duration_ms() const {
   if (!started_ms || !ended_ms) return std::nullopt;
   return *ended_ms - *started_ms;

@@ -90,6 +90,13 @@ struct ResultCounts {
 ResultCounts count_steps(const PhoneReport& phone);
 ResultCounts count_steps(const RunReport& report);
 
+// The step that went wrong first in time, as the summaries name it: a failed step at its
+// deciding event, a missing one at its deadline; plan order breaks ties and ranks a failure
+// with no time last. A step listed late in the plan (the end-of-run "no load requested"
+// check) can go wrong before the steps listed above it, which then miss because of it.
+// nullptr: no failure.
+const StepReport* first_failure(const PhoneReport& phone);
+
 // One line of evidence as the reports print it (api::to_string of the event):
 // "1795000000.123456789 capture 00:1e:4a:00:00:01 dhcp.ack yiaddr=198.18.0.101 ...".
 std::string evidence_line(const api::Event& event);

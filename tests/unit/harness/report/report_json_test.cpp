@@ -85,6 +85,43 @@ TEST(ReportJson, DocumentsItsSchemaAndSummarises) {
   EXPECT_EQ(json["phones"][0]["steps"][6]["stats"]["p95_ms"], 7100);
 }
 
+TEST(ReportJson, NamesEachPhonesFirstFailureOrNull) {
+  const nlohmann::json json = to_json(testing::sample_report());
+  EXPECT_TRUE(json["phones"][0]["first_failure"].is_null());
+  EXPECT_EQ(json["phones"][1]["first_failure"], "register");
+}
+
+// The end-of-run "no load requested" check is listed after register, but a phone that
+// crashed during the load download broke it long before call manager's deadline ran out.
+TEST(RunReport, FirstFailureIsTheEarliestInTimeNotTheFirstListed) {
+  PhoneReport phone;
+  auto step = [&](std::string name, StepResult result, std::optional<std::int64_t> ended,
+                  std::optional<std::int64_t> deadline) {
+    StepReport s;
+    s.name = std::move(name);
+    s.result = result;
+    s.ended_ms = ended;
+    s.deadline_ms = deadline;
+    phone.steps.push_back(s);
+  };
+  step("7 device config", StepResult::passed, 9000, 95000);
+  step("10 call manager", StepResult::missing, std::nullopt, 99000);
+  step("11 register", StepResult::not_reached, std::nullopt, std::nullopt);
+  step("8 firmware: no load requested", StepResult::failed, 9500, std::nullopt);
+  ASSERT_NE(first_failure(phone), nullptr);
+  EXPECT_EQ(first_failure(phone)->name, "8 firmware: no load requested");
+
+  phone.steps[3].ended_ms = 120000;  // after call manager's deadline: that one was first
+  EXPECT_EQ(first_failure(phone)->name, "10 call manager");
+
+  phone.steps[1].deadline_ms.reset();  // no time at all ranks last
+  EXPECT_EQ(first_failure(phone)->name, "8 firmware: no load requested");
+
+  phone.steps[1].result = StepResult::passed;
+  phone.steps[3].result = StepResult::passed;
+  EXPECT_EQ(first_failure(phone), nullptr);
+}
+
 TEST(ReportJson, EvidenceEventsAreTheEventJsonObjects) {
   const RunReport report = testing::sample_report();
   const nlohmann::json json = to_json(report);
