@@ -69,7 +69,8 @@ struct SnmpPoeSwitch::Impl : std::enable_shared_from_this<Impl> {
   std::unique_ptr<Session> session;
   std::optional<PortTable> table;
   bool table_loading = false;
-  std::vector<std::function<void(const api::Error*)>> table_waiters;
+  // Each waiter with the ports it asked for: a failed shared walk names each caller's own.
+  std::vector<std::pair<std::string, std::function<void(const api::Error*)>>> table_waiters;
   std::map<std::string, PoeDetection> last_detection;
   bool closed = false;
 
@@ -150,7 +151,7 @@ struct SnmpPoeSwitch::Impl : std::enable_shared_from_this<Impl> {
   // `label`: the ports asked for, which an error names.
   void load_table(const std::string& label, std::function<void(const api::Error*)> done) {
     if (table) return done(nullptr);
-    table_waiters.push_back(std::move(done));
+    table_waiters.emplace_back(label, std::move(done));
     if (table_loading) return;
     table_loading = true;
     auto input = std::make_shared<PortTableInput>();
@@ -198,7 +199,7 @@ struct SnmpPoeSwitch::Impl : std::enable_shared_from_this<Impl> {
     auto self = shared_from_this();
     auto run = std::make_shared<std::function<void(std::size_t)>>();
     std::weak_ptr<std::function<void(std::size_t)>> weak_run = run;
-    *run = [self, steps, input, weak_run, label](std::size_t at) {
+    *run = [self, steps, input, weak_run](std::size_t at) {
       auto keep = weak_run.lock();
       if (at == steps->size()) {
         self->table.emplace(*input);
@@ -207,13 +208,12 @@ struct SnmpPoeSwitch::Impl : std::enable_shared_from_this<Impl> {
         return;
       }
       const Oid root = (*steps)[at].root;
-      self->session->walk(root, [self, steps, input, keep, at, root, label](SnmpResult r) {
+      self->session->walk(root, [self, steps, input, keep, at, root](SnmpResult r) {
         if (!r) {
           const auto& f = r.error();
           if (f.kind == SnmpFailure::Kind::timeout || f.kind == SnmpFailure::Kind::report ||
               f.kind == SnmpFailure::Kind::send_failed || f.kind == SnmpFailure::Kind::closed) {
-            const api::Error e = self->snmp_error(label, f);
-            self->finish_table(&e);
+            self->finish_table(&f);
             *keep = nullptr;
             return;
           }
@@ -229,11 +229,18 @@ struct SnmpPoeSwitch::Impl : std::enable_shared_from_this<Impl> {
     (*run)(0);
   }
 
-  void finish_table(const api::Error* error) {
+  void finish_table(const SnmpFailure* failure) {
     table_loading = false;
     auto waiters = std::move(table_waiters);
     table_waiters.clear();
-    for (auto& w : waiters) w(error);
+    for (auto& [label, waiter] : waiters) {
+      if (failure == nullptr) {
+        waiter(nullptr);
+      } else {
+        const api::Error e = snmp_error(label, *failure);
+        waiter(&e);
+      }
+    }
   }
 
   // ---- reads ----

@@ -275,5 +275,29 @@ TEST_F(PowerV2c, AgentStoppedTimesOutThenRecovers) {
   EXPECT_TRUE(set({"1/5"}, false));
 }
 
+// Two requests by name share one walk of the port tables; when it fails, each caller is
+// told about the ports it asked for, not the first caller's.
+TEST_F(PowerV2c, AFailedSharedPortTableWalkNamesEachCallersOwnPorts) {
+  lab_->stop_snmpd();
+  auto fresh = lab_->open_switch(io_, lab_->v2c(power::Profile::rfc3621), events_);
+  std::optional<api::Result<Statuses>> second;
+  auto first = run_op<Statuses>(io_, [&](auto done) {
+    fresh->status({"Gi1/0/7"}, done);
+    fresh->status({"Gi1/0/9"}, [&](api::Result<Statuses> r) { second.emplace(std::move(r)); });
+  });
+  for (int i = 0; i < 100 && !second; ++i) io_.run_one_for(std::chrono::milliseconds(100));
+  lab_->start_snmpd();
+  lab_->start_agent();
+  ASSERT_FALSE(first);
+  ASSERT_TRUE(second.has_value());
+  ASSERT_FALSE(*second);
+  EXPECT_NE(first.error().message.find("port Gi1/0/7,"), std::string::npos) << first.error().message;
+  EXPECT_EQ(first.error().message.find("Gi1/0/9"), std::string::npos) << first.error().message;
+  EXPECT_NE(second->error().message.find("port Gi1/0/9,"), std::string::npos)
+      << second->error().message;
+  EXPECT_EQ(second->error().message.find("Gi1/0/7"), std::string::npos) << second->error().message;
+  EXPECT_NE(second->error().message.find("timeout"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace phonerig
