@@ -21,6 +21,18 @@ Event make_event(EventSource source, std::string_view kind) {
   return event;
 }
 
+Event listening_event(std::string_view service, std::string_view transport,
+                      std::optional<wire::Ipv4> address, std::optional<std::uint16_t> port,
+                      std::string_view interface) {
+  Event e = make_event(EventSource::service, "service.listening");
+  e.attrs["service"] = std::string(service);
+  e.attrs["transport"] = std::string(transport);
+  if (address) e.attrs["address"] = *address;
+  if (port) e.attrs["port"] = static_cast<std::int64_t>(*port);
+  if (!interface.empty()) e.attrs["interface"] = std::string(interface);
+  return e;
+}
+
 void CollectingSink::emit(Event event) {
   std::lock_guard lock(mutex_);
   events_.push_back(std::move(event));

@@ -26,6 +26,13 @@ std::int64_t realtime_ns();
 // the caller: `auto e = make_event(EventSource::service, "dhcp.offer"); e.attrs[..] = ..`.
 Event make_event(EventSource source, std::string_view kind);
 
+// "service.listening", stamped now, as every service says it once it is up: its name
+// ("dhcp"), the transport ("udp", "tcp", "raw"), the bound address and port when it has
+// them, and the interface when its configuration names one (empty: not named).
+Event listening_event(std::string_view service, std::string_view transport,
+                      std::optional<wire::Ipv4> address, std::optional<std::uint16_t> port,
+                      std::string_view interface);
+
 // Drops everything.
 class NullSink final : public EventSink {
  public:

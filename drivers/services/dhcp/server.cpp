@@ -191,13 +191,7 @@ api::Result<std::unique_ptr<Server>> Server::start(asio::any_io_executor ex, Con
     impl->emit_all(restored);
   }
 
-  api::Event listening = api::make_event(api::EventSource::service, "service.listening");
-  listening.attrs["service"] = std::string("dhcp");
-  listening.attrs["transport"] = std::string("udp");
-  listening.attrs["address"] = c.server_address;
-  listening.attrs["port"] = static_cast<std::int64_t>(c.port);
-  if (!c.interface.empty()) listening.attrs["interface"] = c.interface;
-  events.emit(std::move(listening));
+  events.emit(api::listening_event("dhcp", "udp", c.server_address, c.port, c.interface));
 
   impl->wait_readable();
   impl->arm_expire();

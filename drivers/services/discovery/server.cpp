@@ -95,11 +95,7 @@ api::Result<std::unique_ptr<Server>> Server::start(boost::asio::any_io_executor 
 
   for (const auto& [on, name] : {std::pair{cdp, "cdp"}, std::pair{lldp, "lldp"}}) {
     if (!on) continue;
-    api::Event e = api::make_event(api::EventSource::service, "service.listening");
-    e.attrs["service"] = std::string(name);
-    e.attrs["transport"] = std::string("raw");
-    e.attrs["interface"] = interface;
-    events.emit(std::move(e));
+    events.emit(api::listening_event(name, "raw", std::nullopt, std::nullopt, interface));
   }
   // The first announcement and the reads start on the executor, like everything after.
   boost::asio::dispatch(impl->executor, [impl] {

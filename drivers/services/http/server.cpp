@@ -1,10 +1,11 @@
 #include "drivers/services/http/server.hpp"
 
+#include "drivers/services/common/stop_on_strand.hpp"
+
 #include <sys/socket.h>
 
 #include <atomic>
 #include <cstring>
-#include <future>
 #include <set>
 
 #include <boost/asio/ip/tcp.hpp>
@@ -335,13 +336,7 @@ api::Result<std::unique_ptr<Server>> Server::start(asio::any_io_executor ex, Con
   if (!ec) impl->acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) return api::fail(api::Fault::rig, "http: cannot listen on " + where + ": " + ec.message());
   impl->local = impl->acceptor.local_endpoint(ec);
-  api::Event e = api::make_event(api::EventSource::service, "service.listening");
-  e.attrs["service"] = std::string("http");
-  e.attrs["transport"] = std::string("tcp");
-  e.attrs["address"] = c.address;
-  e.attrs["port"] = static_cast<std::int64_t>(impl->local.port());
-  if (!c.interface.empty()) e.attrs["interface"] = c.interface;
-  events.emit(std::move(e));
+  events.emit(api::listening_event("http", "tcp", c.address, impl->local.port(), c.interface));
   asio::post(impl->strand, [impl] { impl->accept(); });
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
@@ -350,17 +345,7 @@ Server::~Server() { stop(); }
 
 void Server::stop() {
   if (!impl_ || impl_->stop_requested.exchange(true)) return;
-  if (impl_->strand.running_in_this_thread()) {
-    impl_->stop_all();
-    return;
-  }
-  auto done = std::make_shared<std::promise<void>>();
-  auto future = done->get_future();
-  asio::post(impl_->strand, [impl = impl_, done] {
-    impl->stop_all();
-    done->set_value();
-  });
-  if (future.wait_for(std::chrono::seconds(2)) != std::future_status::ready) impl_->stop_all();
+  stop_on_strand(impl_->strand, [impl = impl_] { impl->stop_all(); });
 }
 
 std::vector<std::string> Server::where() const {

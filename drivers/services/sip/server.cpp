@@ -102,13 +102,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl>, ConnectionOwne
   const Config& settings() const override { return config; }
 
   void listening(std::string_view transport) {
-    api::Event e = api::make_event(api::EventSource::service, "service.listening");
-    e.attrs["service"] = std::string("sip");
-    e.attrs["transport"] = std::string(transport);
-    e.attrs["address"] = config.address;
-    e.attrs["port"] = static_cast<std::int64_t>(bound_port);
-    if (!config.interface.empty()) e.attrs["interface"] = config.interface;
-    events.emit(std::move(e));
+    events.emit(api::listening_event("sip", transport, config.address, bound_port, config.interface));
   }
 
   void serve_datagram(std::size_t length) {

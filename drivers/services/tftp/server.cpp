@@ -1,11 +1,12 @@
 #include "drivers/services/tftp/server.hpp"
 
+#include "drivers/services/common/stop_on_strand.hpp"
+
 #include <sys/socket.h>
 
 #include <array>
 #include <atomic>
 #include <cstring>
-#include <future>
 #include <map>
 #include <mutex>
 
@@ -339,13 +340,8 @@ api::Result<std::unique_ptr<Server>> Server::start(asio::any_io_executor ex, Con
   if (!opened) return wire::Unexpected<api::Error>{opened.error()};
   boost::system::error_code ec;
   impl->local = impl->listen.local_endpoint(ec);
-  api::Event e = api::make_event(api::EventSource::service, "service.listening");
-  e.attrs["service"] = std::string("tftp");
-  e.attrs["transport"] = std::string("udp");
-  e.attrs["address"] = impl->config.address;
-  e.attrs["port"] = static_cast<std::int64_t>(impl->local.port());
-  if (!impl->config.interface.empty()) e.attrs["interface"] = impl->config.interface;
-  events.emit(std::move(e));
+  events.emit(api::listening_event("tftp", "udp", impl->config.address, impl->local.port(),
+                                   impl->config.interface));
   asio::post(impl->strand, [impl] { impl->receive(); });
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
@@ -354,19 +350,7 @@ Server::~Server() { stop(); }
 
 void Server::stop() {
   if (!impl_ || impl_->stop_requested.exchange(true)) return;
-  // Sockets belong to the strand: close them there, and wait when called from outside it.
-  if (impl_->strand.running_in_this_thread()) {
-    impl_->stop_all();
-    return;
-  }
-  auto done = std::make_shared<std::promise<void>>();
-  auto future = done->get_future();
-  asio::post(impl_->strand, [impl = impl_, done] {
-    impl->stop_all();
-    done->set_value();
-  });
-  // If the executor is no longer run, nothing else touches the sockets: close them here.
-  if (future.wait_for(std::chrono::seconds(2)) != std::future_status::ready) impl_->stop_all();
+  stop_on_strand(impl_->strand, [impl = impl_] { impl->stop_all(); });
 }
 
 std::vector<std::string> Server::where() const {
