@@ -282,7 +282,21 @@ void Evaluator::run_phone(PhoneState& p) {
     };
     auto end_cycle_after = [&](std::size_t index) {
       for (std::size_t i = index; i < results.size(); ++i) {
-        if (results[i].verdict == Verdict::pending) results[i].verdict = Verdict::not_reached;
+        if (results[i].verdict != Verdict::pending) continue;
+        // An `absent` counted from power-on that the phone already broke before the cycle
+        // ended is failed, not unreached: what it forbids happened (a crash during a load
+        // download nobody asked for misses every later step, but the load request was the
+        // first thing that went wrong). Unbroken so far, it stays unreached: its window
+        // would have run on.
+        const auto* a = std::get_if<Absent>(&p.plan.steps[i].what);
+        if (a != nullptr && a->after == After::power_on) {
+          Decision d = decide_absent(p, p.plan.steps[i], *a, horizon);
+          if (d.verdict == Verdict::failed) {
+            record(i, d);
+            continue;
+          }
+        }
+        results[i].verdict = Verdict::not_reached;
       }
       p.cursor = p.plan.steps.size();
     };

@@ -530,6 +530,37 @@ TEST(StepsEvaluator, AbsentFailsOnAMatchInItsWindowAndPassesWhenItCloses) {
   EXPECT_EQ(*passed.at_ns, kT0 + 6 * kS);
 }
 
+// A phone that crashed in a load download nobody asked for misses its next step; the
+// end-of-sequence "no load requested" check (counted from power-on) is then failed with
+// the request as evidence, not left unreached, and one not broken stays unreached.
+TEST(StepsEvaluator, AnAbsentFromPowerOnAlreadyBrokenWhenTheCycleEndsIsFailed) {
+  Absent no_load;
+  no_load.match.kind = std::string(kKindRequested);
+  no_load.match.files = {"*.loads"};
+  no_load.after = After::power_on;
+  Absent no_nak;
+  no_nak.match.kind = std::string("dhcp.nak");
+  no_nak.after = After::power_on;
+  std::vector<api::Event> events = {
+      event(1.0, "dhcp.ack", {{"xid", std::int64_t{1}}, {"chaddr", kMac}}),
+      event(2.0, "tftp.rrq", {{"file", std::string("sip88xx.14-2-1-0001-14.loads")}})};
+  FakeRig rig;
+  Evaluator ev(plan_of({step(expect("dhcp.ack", 5), "A"), step(expect("sip.response", 5), "B"),
+                        step(expect("tftp.done", 5), "C"), step(no_load, "no load"),
+                        step(no_nak, "no nak")}),
+               1, rig);
+  run(ev, rig, events);
+  EXPECT_EQ(result(ev, "B").verdict, Verdict::missing);
+  EXPECT_EQ(result(ev, "C").verdict, Verdict::not_reached);
+  const auto failed = result(ev, "no load");
+  EXPECT_EQ(failed.verdict, Verdict::failed);
+  ASSERT_EQ(failed.evidence.size(), 1u);
+  EXPECT_EQ(failed.evidence[0].kind, "tftp.rrq");
+  EXPECT_NE(failed.reason.find("since power-on; saw tftp.rrq"), std::string::npos) << failed.reason;
+  EXPECT_EQ(result(ev, "no nak").verdict, Verdict::not_reached);
+  EXPECT_FALSE(ev.passed());
+}
+
 TEST(StepsEvaluator, SignedNamesAndMacPlaceholdersMatch) {
   const wire::Mac phone = kMac;
   EventMatch m;
