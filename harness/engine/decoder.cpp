@@ -1,6 +1,7 @@
 #include "harness/engine/decoder.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <string>
 
 #include "drivers/wire/cdp.hpp"
@@ -40,6 +41,23 @@ std::string layer_of(const wire::ParseError& error) {
   if (starts("SLL")) return "sll";
   if (starts("raw IP")) return "raw_ip";
   return "ethernet";
+}
+
+// A DHCP client that boots like a phone: it asks for a TFTP server (option 150, Cisco;
+// 66, everyone) or its vendor class says it is a phone ("Cisco Systems, Inc. IP Phone
+// CP-8851"). A PC's or a printer's DHCP does neither.
+bool dhcp_client_is_phone_like(const wire::dhcp::Message& message) {
+  if (auto list = message.options.parameter_request_list()) {
+    for (std::uint8_t code : *list) {
+      if (code == 150 || code == 66) return true;
+    }
+  }
+  if (auto vendor = message.options.vendor_class(); vendor && *vendor) {
+    std::string lower = **vendor;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower.find("phone") != std::string::npos) return true;
+  }
+  return false;
 }
 
 bool is_dhcp(const wire::UdpDatagram& udp) {
@@ -204,7 +222,9 @@ void Decoder::decode_frame(wire::LinkType link_type, std::int64_t time_ns, wire:
                                         at));
         } else {
           if (auto mac = message->mac()) {
-            if (message->op == wire::dhcp::Op::request) learn_phone(*mac);
+            if (message->op == wire::dhcp::Op::request && dhcp_client_is_phone_like(*message)) {
+              learn_phone(*mac);
+            }
             if (*type == wire::dhcp::MessageType::ack && !message->yiaddr.is_zero() &&
                 is_phone(*mac)) {
               addresses_[message->yiaddr] = *mac;

@@ -12,7 +12,9 @@
 // then by the IPv4 address the phone was given (source, then destination): a relayed lab
 // or a CUCM-side capture shows only the gateway's MAC. Phones are the MACs given in the
 // options plus, when learning, any MAC that sent CDP with Device ID SEP<MAC> (and the MAC
-// that name spells) and any DHCP client chaddr. Addresses are learned from DHCP ACK yiaddr
+// that name spells) and the chaddr of a DHCP client that acts as a phone (asks for a TFTP
+// server, option 150 or 66, or calls itself a phone in option 60: a PC on the same
+// segment is not a phone). Addresses are learned from DHCP ACK yiaddr
 // (and, for a capture that only shows the servers' side, from a SIP REGISTER's Cisco device
 // name or a request for a SEP<MAC> file). A frame seen before its phone was learned stays
 // unattributed: offline, decode twice, the second time with phones() and addresses().
@@ -39,8 +41,9 @@ namespace phonerig::engine {
 
 struct DecoderOptions {
   std::vector<wire::Mac> phones;  // the lab's phones, known from the start
-  // Also phones that name themselves: CDP Device ID / LLDP system name SEP<MAC>, a DHCP
-  // client chaddr, a SIP REGISTER's Cisco device name, a request for a SEP<MAC> file.
+  // Also phones that name themselves: CDP Device ID / LLDP system name SEP<MAC>, the chaddr
+  // of a DHCP client asking for a TFTP server (150, 66) or with "phone" in its vendor class
+  // (60), a SIP REGISTER's Cisco device name, a request for a SEP<MAC> file.
   bool learn_phones = true;
   // Addresses known to be a phone's from the start (a first pass over a file, a lab file).
   std::map<wire::Ipv4, wire::Mac> addresses;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "drivers/wire/dhcp.hpp"
 #include "drivers/wire/ip.hpp"
 #include "drivers/wire/link.hpp"
 #include "drivers/wire/packet.hpp"
@@ -162,6 +163,43 @@ TEST(EngineDecoder, LearnsAPhoneFromWhatItAsksForWhenOnlyTheServerSideIsCaptured
   test::expect_all_valid(d.events);
   for (const auto& e : d.events) EXPECT_EQ(e.phone, kPhone) << api::to_string(e);
   EXPECT_EQ(d.count("sip.response"), 2u);
+}
+
+// A DISCOVER as a PC, a phone asking for a TFTP server, or a phone by its vendor class.
+testing::PcapContents one_discover(const wire::Mac& client, std::vector<std::uint8_t> prl,
+                                   std::string vendor_class) {
+  namespace dhcp = wire::dhcp;
+  dhcp::Message m;
+  m.op = dhcp::Op::request;
+  m.xid = 0x1234;
+  m.set_mac(client);
+  m.options.set_message_type(dhcp::MessageType::discover);
+  m.options.set_parameter_request_list(prl);
+  if (!vendor_class.empty()) m.options.set_vendor_class(vendor_class);
+  testing::PcapContents capture;
+  testing::PcapRecord record;
+  record.time_ns = 1'700'000'000'000'000'000;
+  record.bytes = wire::build_udp_frame({wire::Mac::broadcast(), client, {}},
+                                       {wire::Ipv4::any(), wire::Ipv4::broadcast()},
+                                       dhcp::kClientPort, dhcp::kServerPort, dhcp::build(m));
+  record.wire_length = record.bytes.size();
+  capture.records.push_back(record);
+  return capture;
+}
+
+TEST(EngineDecoder, LearnsADhcpClientAsAPhoneOnlyWhenItBootsLikeOne) {
+  const wire::Mac client = mac("00:0b:82:01:fc:42");
+  // A PC or a printer: subnet mask, router, DNS, NTP. Not a phone; its frames are no one's.
+  auto pc = decode_all(one_discover(client, {1, 3, 6, 42}, "MSFT 5.0"));
+  EXPECT_TRUE(pc.phones.empty());
+  EXPECT_EQ(pc.stats.not_attributed, 1u);
+  // Asking for a TFTP server (150, Cisco; 66, everyone) is how a phone boots.
+  EXPECT_EQ(decode_all(one_discover(client, {1, 3, 6, 150}, "")).phones.count(client), 1u);
+  EXPECT_EQ(decode_all(one_discover(client, {1, 3, 66}, "")).phones.count(client), 1u);
+  // As is calling itself one.
+  EXPECT_EQ(decode_all(one_discover(client, {1, 3, 6}, "Cisco Systems, Inc. IP Phone CP-7821"))
+                .phones.count(client),
+            1u);
 }
 
 TEST(EngineDecoder, KnownPhonesAloneWhenLearningIsOff) {
