@@ -1,4 +1,5 @@
-// What the socket services share: stopping on their strand.
+// What the socket services share: stopping on their strand (endpoints.hpp: endpoints as
+// events name them).
 #pragma once
 
 #include <chrono>

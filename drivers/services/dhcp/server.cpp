@@ -1,6 +1,7 @@
 #include "drivers/services/dhcp/server.hpp"
 
 #include "drivers/services/dhcp/core.hpp"
+#include "drivers/services/common/endpoints.hpp"
 #include "drivers/services/dhcp/lease_journal.hpp"
 #include "drivers/wire/ip.hpp"
 
@@ -66,7 +67,7 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
       boost::system::error_code ec;
       const std::size_t n = socket.receive_from(asio::buffer(buffer), from, 0, ec);
       if (ec) return; // would_block: drained
-      Datagram datagram{wire::Bytes(buffer.data(), n), wire::Ipv4{from.address().to_v4().to_uint()},
+      Datagram datagram{wire::Bytes(buffer.data(), n), to_ipv4(from.address()),
                         from.port(), api::realtime_ns()};
       Outcome out = core.handle(datagram);
       if (out.reply) send(*out.reply);

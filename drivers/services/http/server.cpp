@@ -1,5 +1,6 @@
 #include "drivers/services/http/server.hpp"
 
+#include "drivers/services/common/endpoints.hpp"
 #include "drivers/services/common/stop_on_strand.hpp"
 
 #include <sys/socket.h>
@@ -25,17 +26,6 @@ namespace {
 
 constexpr std::size_t kReadBuffer = 16 * 1024;
 constexpr std::size_t kBodyChunk = 256 * 1024;
-
-wire::Ipv4 to_ipv4(const asio::ip::address& address) {
-  return address.is_v4() ? wire::Ipv4{address.to_v4().to_uint()} : wire::Ipv4::any();
-}
-
-void set_packet_attrs(api::Event& event, const tcp::endpoint& src, const tcp::endpoint& dst) {
-  event.attrs["src"] = to_ipv4(src.address());
-  event.attrs["src_port"] = static_cast<std::int64_t>(src.port());
-  event.attrs["dst"] = to_ipv4(dst.address());
-  event.attrs["dst_port"] = static_cast<std::int64_t>(dst.port());
-}
 
 }  // namespace
 
@@ -93,9 +83,9 @@ struct Connection : std::enable_shared_from_this<Connection> {
     api::Event e = api::make_event(api::EventSource::service, kind);
     e.phone = phone;
     if (inbound) {
-      set_packet_attrs(e, peer, local);
+      set_endpoint_attrs(e, peer, local);
     } else {
-      set_packet_attrs(e, local, peer);
+      set_endpoint_attrs(e, local, peer);
     }
     return e;
   }

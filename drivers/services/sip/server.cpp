@@ -1,5 +1,6 @@
 #include "drivers/services/sip/server.hpp"
 
+#include "drivers/services/common/endpoints.hpp"
 #include "drivers/services/sip/tcp_connection.hpp"
 
 #include <array>
@@ -108,7 +109,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl>, ConnectionOwne
   void serve_datagram(std::size_t length) {
     Peer peer;
     peer.transport = Transport::udp;
-    peer.address = wire::Ipv4{sender.address().to_v4().to_uint()};
+    peer.address = to_ipv4(sender.address());
     peer.port = sender.port();
     if (!config.address.is_zero()) peer.local_address = config.address;
     peer.local_port = bound_port;

@@ -1,5 +1,6 @@
 #include "drivers/services/sip/tcp_connection.hpp"
 
+#include "drivers/services/common/endpoints.hpp"
 #include "drivers/services/sip/server.hpp"
 #include "drivers/wire/sip_text.hpp"
 
@@ -52,9 +53,9 @@ TcpConnection::TcpConnection(asio::ip::tcp::socket socket, ConnectionOwner& owne
   auto local = socket_.local_endpoint(ec);
   peer_.transport = Transport::tcp;
   if (!ec) {
-    peer_.address = wire::Ipv4{remote.address().to_v4().to_uint()};
+    peer_.address = to_ipv4(remote.address());
     peer_.port = remote.port();
-    peer_.local_address = wire::Ipv4{local.address().to_v4().to_uint()};
+    peer_.local_address = to_ipv4(local.address());
   }
   peer_.local_port = local_port;
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);

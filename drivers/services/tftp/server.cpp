@@ -1,5 +1,6 @@
 #include "drivers/services/tftp/server.hpp"
 
+#include "drivers/services/common/endpoints.hpp"
 #include "drivers/services/common/stop_on_strand.hpp"
 
 #include <sys/socket.h>
@@ -28,10 +29,6 @@ namespace {
 
 constexpr std::size_t kReceiveBuffer = 65536;
 
-wire::Ipv4 to_ipv4(const asio::ip::address& address) {
-  return address.is_v4() ? wire::Ipv4{address.to_v4().to_uint()} : wire::Ipv4::any();
-}
-
 std::string describe(const udp::endpoint& endpoint) {
   return endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
 }
@@ -59,13 +56,6 @@ api::Result<bool> open_socket(udp::socket& socket, const Config& config, std::ui
     return api::fail(api::Fault::rig, "tftp: cannot bind " + where + ": " + why);
   }
   return true;
-}
-
-void set_packet_attrs(api::Event& event, const udp::endpoint& src, const udp::endpoint& dst) {
-  event.attrs["src"] = to_ipv4(src.address());
-  event.attrs["src_port"] = static_cast<std::int64_t>(src.port());
-  event.attrs["dst"] = to_ipv4(dst.address());
-  event.attrs["dst_port"] = static_cast<std::int64_t>(dst.port());
 }
 
 }  // namespace
@@ -120,7 +110,7 @@ struct Session : std::enable_shared_from_this<Session> {
   api::Event event(std::string_view kind, const udp::endpoint& src, const udp::endpoint& dst) {
     api::Event e = api::make_event(api::EventSource::service, kind);
     e.phone = phone;
-    set_packet_attrs(e, src, dst);
+    set_endpoint_attrs(e, src, dst);
     return e;
   }
 
@@ -235,7 +225,7 @@ void Server::Impl::refuse(const udp::endpoint& to, const tftp::Error& error,
   listen.send_to(asio::buffer(tftp::build(error)), to, 0, ec);
   api::Event e = api::make_event(api::EventSource::service, "tftp.error");
   e.phone = phone;
-  set_packet_attrs(e, local, to);
+  set_endpoint_attrs(e, local, to);
   if (!file.empty()) e.attrs["file"] = file;
   e.attrs["code"] = static_cast<std::int64_t>(error.code);
   e.attrs["message"] = error.message;
@@ -253,7 +243,7 @@ void Server::Impl::on_datagram(std::size_t size) {
                : parsed.error().what;
     const tftp::Error error{tftp::ErrorCode::illegal_operation, "malformed request: " + what};
     api::Event e = api::make_event(api::EventSource::service, "request.malformed");
-    set_packet_attrs(e, from, local);
+    set_endpoint_attrs(e, from, local);
     e.attrs["service"] = std::string("tftp");
     e.attrs["error"] = what;
     e.attrs["offset"] = static_cast<std::int64_t>(parsed ? 0 : parsed.error().offset);
@@ -266,7 +256,7 @@ void Server::Impl::on_datagram(std::size_t size) {
   if (!request->write) {
     api::Event e = api::make_event(api::EventSource::service, "tftp.rrq");
     e.phone = phone;
-    set_packet_attrs(e, from, local);
+    set_endpoint_attrs(e, from, local);
     e.attrs["file"] = request->filename;
     e.attrs["mode"] = std::string(tftp::to_string(request->mode));
     const tftp::Options& o = request->options;
@@ -290,7 +280,7 @@ void Server::Impl::on_datagram(std::size_t size) {
     if (refusal->missing) {
       api::Event e = api::make_event(api::EventSource::service, "file.missing");
       e.phone = phone;
-      set_packet_attrs(e, from, local);
+      set_endpoint_attrs(e, from, local);
       e.attrs["file"] = request->filename;
       e.attrs["transport"] = std::string("tftp");
       e.attrs["reason"] = std::string(files::to_string(refusal->missing->refusal));
