@@ -408,6 +408,19 @@ api::Result<bool> build(const Plan& plan, const UpOptions& options, Ledger& ledg
     if (first_error) return wire::unexpected(*first_error);
   }
 
+  // The rig and the gateway speak IPv4 only, as the services do: with IPv6 off before their
+  // links exist, they send no router or neighbour solicitations onto the lab's VLANs (noise
+  // in every capture, and frames a loss fault would count).
+  {
+    std::vector<std::string> v4_only{plan.rig_netns};
+    if (plan.gateway) v4_only.push_back(plan.gateway->netns);
+    for (const auto& netns : v4_only) {
+      PHONERIG_TRY(saved, must({"sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1",
+                                "net.ipv6.conf.default.disable_ipv6=1"},
+                               netns));
+    }
+  }
+
   // Links: each veth made inside the switch namespace with its peer in the other one.
   std::string batch;
   for (const auto& veth : plan.veths) {

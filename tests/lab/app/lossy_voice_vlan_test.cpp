@@ -57,7 +57,7 @@ TEST(LossyVoiceVlan, PhonesRegisterThroughTwentyPercentLossByRetrying) {
   const fs::path socket = "/run/phonerig/lab-" + instance + "/switch.sock";
   const auto before = switch_status(socket);
   ASSERT_TRUE(before.is_object() && before.value("ok", false)) << before.dump();
-  // The rig's own frames on the voice VLAN (IPv6 router solicitations) may already have
+  // The rig's own frames on the voice VLAN (ARP, say) may already have
   // met the loss: count from here.
   const auto lost_before = before["counters"]["lost"].get<std::uint64_t>();
 
