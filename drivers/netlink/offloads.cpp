@@ -137,6 +137,30 @@ api::Result<OffloadState> read_offloads(int socket_fd, std::string_view link,
   return state_of(features);
 }
 
+api::Result<bool> features_off(int socket_fd, std::string_view link,
+                               std::span<const char* const> patterns, std::string_view where) {
+  PHONERIG_CHECK(check_link_name(link));
+  Device device(socket_fd, link, where);
+  PHONERIG_TRY(Features features, device.features());
+  const std::size_t block_count = features.blocks.size();
+  IoctlBuffer request(sizeof(ethtool_sfeatures) + block_count * sizeof(ethtool_set_features_block));
+  auto* set = request.as<ethtool_sfeatures>();
+  set->cmd = ETHTOOL_SFEATURES;
+  set->size = static_cast<std::uint32_t>(block_count);
+  bool any = false;
+  for (std::size_t i = 0; i < features.names.size(); ++i) {
+    if (!features.changeable(i)) continue;
+    for (const char* pattern : patterns) {
+      if (::fnmatch(pattern, features.names[i].c_str(), 0) != 0) continue;
+      set->features[i / 32].valid |= 1u << (i % 32);  // requested bit 0: off
+      any = true;
+    }
+  }
+  if (!any) return true;
+  PHONERIG_CHECK(device.call(set, "turn offloads off (SIOCETHTOOL SFEATURES) of"));
+  return true;
+}
+
 api::Result<OffloadState> write_offloads(int socket_fd, std::string_view link,
                                          const api::Offloads& wanted, std::string_view where) {
   PHONERIG_CHECK(check_link_name(link));

@@ -10,6 +10,8 @@
 // are not enough: on Linux 6.18 ETHTOOL_STSO leaves tx-tcp-accecn-segmentation on.
 #pragma once
 
+#include <array>
+#include <span>
 #include <string_view>
 
 #include "drivers/api/link_control.hpp"
@@ -35,5 +37,18 @@ api::Result<OffloadState> read_offloads(int socket_fd, std::string_view link,
 // otherwise (a fixed feature, or one whose dependency is off).
 api::Result<OffloadState> write_offloads(int socket_fd, std::string_view link,
                                          const api::Offloads& wanted, std::string_view where);
+
+// Turns off every changeable feature whose name matches one of `patterns` (fnmatch, as
+// kOffPatterns below) in one request, without reading back: for a lab's own links, where
+// what cannot change (a fixed feature, one the device lacks) is left as it is. Also the VLAN
+// offloads write_offloads() does not cover ("rx-vlan-hw-parse", "tx-vlan-hw-insert").
+api::Result<bool> features_off(int socket_fd, std::string_view link,
+                               std::span<const char* const> patterns, std::string_view where);
+
+// ethtool's groups for every offload that hides frames as they are on the wire from an
+// AF_PACKET socket: checksums, TSO, GSO, GRO and the VLAN tag offloads.
+inline constexpr std::array<const char*, 7> kOffPatterns = {
+    "rx-checksum",          "tx-checksum-*",     "tx-tcp*-segmentation", "tx-generic-segmentation",
+    "rx-gro",               "rx-vlan-hw-parse",  "tx-vlan-hw-insert"};
 
 }  // namespace phonerig::netlink

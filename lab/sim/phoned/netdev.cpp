@@ -3,7 +3,6 @@
 #include <net/if.h>
 #include <arpa/inet.h>
 #include <fcntl.h>
-#include <linux/ethtool.h>
 #include <net/if_arp.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
@@ -19,6 +18,8 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+
+#include "drivers/netlink/offloads.hpp"
 
 namespace phonerig::sim::phoned {
 namespace {
@@ -41,19 +42,11 @@ sockaddr_in inet(wire::Ipv4 address) {
   return a;
 }
 
-// ETHTOOL_SFEATURES by name would be the modern way; the legacy flags request still maps
-// rxvlan/txvlan onto NETIF_F_HW_VLAN_CTAG_RX/TX, which is all the tagger needs.
+// The tag offloads off, so that the tagger sees tags as they are on the wire; best effort:
+// the aux data carries the tag either way.
 void vlan_offloads_off(int sock, const std::string& interface) {
-  ifreq ifr{};
-  if (!fill_name(ifr, interface)) return;
-  ethtool_value value{};
-  value.cmd = ETHTOOL_GFLAGS;
-  ifr.ifr_data = reinterpret_cast<char*>(&value);
-  if (ioctl(sock, SIOCETHTOOL, &ifr) != 0) return;
-  if ((value.data & (ETH_FLAG_RXVLAN | ETH_FLAG_TXVLAN)) == 0) return;
-  value.cmd = ETHTOOL_SFLAGS;
-  value.data &= ~static_cast<std::uint32_t>(ETH_FLAG_RXVLAN | ETH_FLAG_TXVLAN);
-  ioctl(sock, SIOCETHTOOL, &ifr);  // best effort: the aux data carries the tag either way
+  static constexpr std::array<const char*, 2> kVlan = {"rx-vlan-hw-parse", "tx-vlan-hw-insert"};
+  (void)netlink::features_off(sock, interface, kVlan, " (a phone's port)");
 }
 
 bool set_up(int sock, const std::string& interface) {

@@ -1,8 +1,6 @@
 #include "lab/sim/switchd/packet_port.hpp"
 
 #include <arpa/inet.h>
-#include <fnmatch.h>
-#include <linux/ethtool.h>
 #include <linux/if_packet.h>
 #include <linux/sockios.h>
 #include <net/ethernet.h>
@@ -15,6 +13,8 @@
 #include <cerrno>
 #include <cstring>
 #include <vector>
+
+#include "drivers/netlink/offloads.hpp"
 
 #ifndef PACKET_IGNORE_OUTGOING
 #define PACKET_IGNORE_OUTGOING 23
@@ -51,79 +51,12 @@ api::Result<bool> fill_ifreq(ifreq& request, const std::string& ifname) {
   return true;
 }
 
-// ethtool's feature groups (ethtool.c off_flag_def) for the offloads the lab turns off.
-constexpr std::array kOffPatterns = {"rx-checksum",          "tx-checksum-*",
-                                     "tx-tcp*-segmentation", "tx-generic-segmentation",
-                                     "rx-gro",               "rx-vlan-hw-parse",
-                                     "tx-vlan-hw-insert"};
-
-class IoctlBuffer {
- public:
-  explicit IoctlBuffer(std::size_t bytes) : words_((bytes + 7) / 8, 0) {}
-  template <class T>
-  T* as() {
-    return reinterpret_cast<T*>(words_.data());
-  }
-
- private:
-  std::vector<std::uint64_t> words_;
-};
-
 }  // namespace
 
 api::Result<bool> offloads_off(const std::string& ifname) {
   Fd sock(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
   if (sock.get() < 0) return wire::unexpected(os_error("socket(AF_INET)", ifname, errno));
-  auto call = [&](void* data, const char* what) -> api::Result<bool> {
-    ifreq request{};
-    PHONERIG_CHECK(fill_ifreq(request, ifname));
-    request.ifr_data = static_cast<char*>(data);
-    if (::ioctl(sock.get(), SIOCETHTOOL, &request) < 0) {
-      return wire::unexpected(os_error(what, ifname, errno));
-    }
-    return true;
-  };
-
-  IoctlBuffer info(sizeof(ethtool_sset_info) + sizeof(std::uint32_t));
-  info.as<ethtool_sset_info>()->cmd = ETHTOOL_GSSET_INFO;
-  info.as<ethtool_sset_info>()->sset_mask = 1ull << ETH_SS_FEATURES;
-  PHONERIG_CHECK(call(info.as<void>(), "SIOCETHTOOL GSSET_INFO"));
-  const std::uint32_t count = info.as<ethtool_sset_info>()->data[0];
-
-  IoctlBuffer strings(sizeof(ethtool_gstrings) + std::size_t{count} * ETH_GSTRING_LEN);
-  strings.as<ethtool_gstrings>()->cmd = ETHTOOL_GSTRINGS;
-  strings.as<ethtool_gstrings>()->string_set = ETH_SS_FEATURES;
-  strings.as<ethtool_gstrings>()->len = count;
-  PHONERIG_CHECK(call(strings.as<void>(), "SIOCETHTOOL GSTRINGS"));
-
-  const std::uint32_t blocks = (count + 31) / 32;
-  IoctlBuffer state(sizeof(ethtool_gfeatures) + blocks * sizeof(ethtool_get_features_block));
-  state.as<ethtool_gfeatures>()->cmd = ETHTOOL_GFEATURES;
-  state.as<ethtool_gfeatures>()->size = blocks;
-  PHONERIG_CHECK(call(state.as<void>(), "SIOCETHTOOL GFEATURES"));
-
-  IoctlBuffer request(sizeof(ethtool_sfeatures) + blocks * sizeof(ethtool_set_features_block));
-  auto* set = request.as<ethtool_sfeatures>();
-  set->cmd = ETHTOOL_SFEATURES;
-  set->size = blocks;
-  const auto* text = reinterpret_cast<const char*>(strings.as<ethtool_gstrings>()->data);
-  const auto* current = state.as<ethtool_gfeatures>()->features;
-  bool any = false;
-  for (std::uint32_t i = 0; i < count; ++i) {
-    const std::string name(text + std::size_t{i} * ETH_GSTRING_LEN,
-                           ::strnlen(text + std::size_t{i} * ETH_GSTRING_LEN, ETH_GSTRING_LEN));
-    const std::uint32_t bit = 1u << (i % 32);
-    if ((current[i / 32].available & bit) == 0) continue;
-    for (const char* pattern : kOffPatterns) {
-      if (::fnmatch(pattern, name.c_str(), 0) == 0) {
-        set->features[i / 32].valid |= bit;  // requested bit 0: off
-        any = true;
-      }
-    }
-  }
-  if (!any) return true;
-  PHONERIG_CHECK(call(set, "SIOCETHTOOL SFEATURES (offloads off)"));
-  return true;
+  return netlink::features_off(sock.get(), ifname, netlink::kOffPatterns, " (a switch port)");
 }
 
 api::Result<bool> set_admin_up(const std::string& ifname, bool up) {

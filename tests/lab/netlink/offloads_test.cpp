@@ -1,6 +1,11 @@
 // Offloads through the ethtool ioctl, checked with `ethtool -k`.
 #include "tests/lab/netlink/netlink_lab.hpp"
 
+#include <sys/socket.h>
+
+#include "drivers/netlink/offloads.hpp"
+#include "tests/support/netns.hpp"
+
 namespace phonerig::netlink::lab {
 namespace {
 
@@ -52,6 +57,34 @@ TEST_F(NetlinkOffloads, UnsetFeaturesAreLeftAsTheyAre) {
   OffloadState expected = *before;
   expected.gro = !before->gro;
   EXPECT_EQ(control->offloads(link).value(), expected);
+}
+
+// What the simulated switch and phones use on their own veths: every group off, the VLAN
+// tag offloads included, with what cannot change left as it is.
+TEST_F(NetlinkOffloads, FeaturesOffAlsoTurnsOffTheVlanTagOffloads) {
+  api::Lease netns = make_namespace("offv");
+  auto control = control_in(netns);
+  auto veth = control->add_veth("v0", "v1", "");
+  ASSERT_TRUE(veth) << veth.error().message;
+  const std::string link = prefix_ + "v0";
+  int fd = -1;
+  {
+    testing::NetnsGuard inside(netns.name());
+    fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  }
+  ASSERT_GE(fd, 0);
+  auto off = features_off(fd, link, kOffPatterns, "");
+  ::close(fd);
+  ASSERT_TRUE(off) << off.error().message;
+  const std::string shown = in(netns, "ethtool -k " + link);
+  for (const char* feature : kFeatures) {
+    EXPECT_EQ(lines_with(shown, std::string(feature) + ": off").size(), 1u)
+        << feature << "\n" << shown;
+  }
+  for (const char* feature : {"rx-vlan-offload", "tx-vlan-offload"}) {
+    EXPECT_EQ(lines_with(shown, std::string(feature) + ": off").size(), 1u)
+        << feature << "\n" << shown;
+  }
 }
 
 TEST_F(NetlinkOffloads, OnAMissingLinkFailNamingTheFeatureAndErrno) {
