@@ -118,6 +118,22 @@ class Device {
   std::string object_;
 };
 
+// An ETHTOOL_SFEATURES request for the device's blocks, nothing changed yet: a feature is
+// changed by setting its `valid` bit, turned on by also setting its `requested` bit.
+class SetRequest {
+ public:
+  explicit SetRequest(const Features& features)
+      : buffer_(sizeof(ethtool_sfeatures) +
+                features.blocks.size() * sizeof(ethtool_set_features_block)) {
+    get()->cmd = ETHTOOL_SFEATURES;
+    get()->size = static_cast<std::uint32_t>(features.blocks.size());
+  }
+  ethtool_sfeatures* get() { return buffer_.as<ethtool_sfeatures>(); }
+
+ private:
+  IoctlBuffer buffer_;
+};
+
 OffloadState state_of(const Features& features) {
   OffloadState state;
   for (const Group& group : kGroups) {
@@ -142,11 +158,8 @@ api::Result<bool> features_off(int socket_fd, std::string_view link,
   PHONERIG_CHECK(check_link_name(link));
   Device device(socket_fd, link, where);
   PHONERIG_TRY(Features features, device.features());
-  const std::size_t block_count = features.blocks.size();
-  IoctlBuffer request(sizeof(ethtool_sfeatures) + block_count * sizeof(ethtool_set_features_block));
-  auto* set = request.as<ethtool_sfeatures>();
-  set->cmd = ETHTOOL_SFEATURES;
-  set->size = static_cast<std::uint32_t>(block_count);
+  SetRequest request(features);
+  auto* set = request.get();
   bool any = false;
   for (std::size_t i = 0; i < features.names.size(); ++i) {
     if (!features.changeable(i)) continue;
@@ -167,11 +180,8 @@ api::Result<OffloadState> write_offloads(int socket_fd, std::string_view link,
   Device device(socket_fd, link, where);
   PHONERIG_TRY(Features features, device.features());
 
-  const std::size_t block_count = features.blocks.size();
-  IoctlBuffer request(sizeof(ethtool_sfeatures) + block_count * sizeof(ethtool_set_features_block));
-  auto* set = request.as<ethtool_sfeatures>();
-  set->cmd = ETHTOOL_SFEATURES;
-  set->size = static_cast<std::uint32_t>(block_count);
+  SetRequest request(features);
+  auto* set = request.get();
   std::string changed;
   for (const Group& group : kGroups) {
     const std::optional<bool>& want = wanted.*group.wanted;

@@ -14,6 +14,13 @@ namespace {
 
 using testing::World;
 const std::string kMac = "001B53489EE0";
+// An XMLDefault.cnf.xml: a CallManager group and a load, no line.
+const char* const kXmlDefault =
+    "<Default><callManagerGroup><members><member priority=\"0\"><callManager><ports>"
+    "<sipPort>5060</sipPort></ports><processNodeName>198.18.0.12</processNodeName>"
+    "</callManager></member></members></callManagerGroup>"
+    "<loadInformation684 model=\"Cisco 8851\">sip88xx.14-2-1-0001-14</loadInformation684>"
+    "</Default>";
 
 std::vector<std::string> the_reference_boot() {
   return {"send_frame cdp",
@@ -245,12 +252,7 @@ TEST(SimPhoneSequence, StaysOnTheNativeVlanWhenNoSwitchAnnouncesOne) {
 TEST(SimPhoneSequence, MissingDeviceConfigFallsBackToXmlDefault) {
   World world{Config{}};
   world.files.erase("SEP" + kMac + ".cnf.xml");
-  world.files["XMLDefault.cnf.xml"] = testing::to_bytes(
-      "<Default><callManagerGroup><members><member priority=\"0\"><callManager><ports>"
-      "<sipPort>5060</sipPort></ports><processNodeName>198.18.0.12</processNodeName>"
-      "</callManager></member></members></callManagerGroup>"
-      "<loadInformation684 model=\"Cisco 8851\">sip88xx.14-2-1-0001-14</loadInformation684>"
-      "</Default>");
+  world.files["XMLDefault.cnf.xml"] = testing::to_bytes(kXmlDefault);
   world.boot();
   world.run_until(10000);
   const auto sep_tftp = world.index_of("fetch SEP" + kMac + ".cnf.xml tftp");
@@ -298,12 +300,7 @@ TEST(SimPhoneSequence, AFileNotFoundIsNotAskedForAgain) {
 TEST(SimPhoneSequence, WithNoLineTheDeviceNameIsTheRegisterUserNeverAnEmptyOne) {
   World world{Config{}};
   world.files.erase("SEP" + kMac + ".cnf.xml");
-  world.files["XMLDefault.cnf.xml"] = testing::to_bytes(
-      "<Default><callManagerGroup><members><member priority=\"0\"><callManager><ports>"
-      "<sipPort>5060</sipPort></ports><processNodeName>198.18.0.12</processNodeName>"
-      "</callManager></member></members></callManagerGroup>"
-      "<loadInformation684 model=\"Cisco 8851\">sip88xx.14-2-1-0001-14</loadInformation684>"
-      "</Default>");
+  world.files["XMLDefault.cnf.xml"] = testing::to_bytes(kXmlDefault);
   world.boot();
   world.run_until(10000);
   ASSERT_FALSE(world.registers.empty());
