@@ -151,6 +151,17 @@ constexpr std::array kPower = {
     AttrSpec{"switch", T::string, kOpt, "switch address"},
 };
 
+constexpr std::array kSwitchNeighbour = {
+    AttrSpec{"port", T::string, kReq, "switch port name, as asked"},
+    AttrSpec{"protocol", T::string, kReq, "cdp (CISCO-CDP-MIB cdpCacheTable) or lldp (LLDP-MIB lldpRemTable)"},
+    AttrSpec{"device_id", T::string, kOpt, "cdpCacheDeviceId (a phone's SEP<MAC>); lldpRemChassisId"},
+    AttrSpec{"port_id", T::string, kOpt, "cdpCacheDevicePort; lldpRemPortId"},
+    AttrSpec{"platform", T::string, kOpt, "cdpCachePlatform"},
+    AttrSpec{"software_version", T::string, kOpt, "cdpCacheVersion: a phone's running load"},
+    AttrSpec{"system_name", T::string, kOpt, "lldpRemSysName"},
+    AttrSpec{"system_description", T::string, kOpt, "lldpRemSysDesc"},
+};
+
 constexpr std::array kPortDetection = {
     AttrSpec{"port", T::string, kReq, "switch port name"},
     AttrSpec{"status", T::string, kReq,
@@ -252,6 +263,10 @@ constexpr std::array kKinds = {
     KindSpec{"power.off", "port power disabled", false, kPower},
     KindSpec{"port.detection", "PoE detection status read from the switch", false,
              kPortDetection},
+    KindSpec{"switch.neighbour",
+             "a neighbour the switch's tables show on a port, read over SNMP (each new or changed "
+             "entry once)",
+             false, kSwitchNeighbour},
     KindSpec{"link.up", "link came up", false, kLink},
     KindSpec{"link.down", "link went down", false, kLink},
     KindSpec{"cdp.tx", "a CDP frame the announcer sent", true, kCdp},

@@ -379,7 +379,18 @@ class ScenarioRun final : public engine::Actions, public api::EventSink {
     if (finished_ || ready_ < captures_.size()) return;
     evaluator_->advance(api::realtime_ns());
     if (evaluator_->done()) {
-      finish();
+      // One last read of the switch's neighbour tables before the end, so that what the
+      // switch learned at the end of a short run is in the record too (3 s at most).
+      if (poe_ && !final_neighbours_) {
+        final_neighbours_ = true;
+        read_neighbours(true);
+        timer_.expires_after(std::chrono::seconds(3));
+        timer_.async_wait([this](const boost::system::error_code& error) {
+          if (!error) finish();
+        });
+      } else if (!poe_) {
+        finish();
+      }
       return;
     }
     if (const auto next = evaluator_->next_deadline()) {
@@ -396,8 +407,56 @@ class ScenarioRun final : public engine::Actions, public api::EventSink {
     tick_.async_wait([this](const boost::system::error_code& error) {
       if (error || finished_) return;
       refresh_table();
+      read_neighbours();
       advance();
       schedule_tick();
+    });
+  }
+
+  // The switch's CDP and LLDP tables for the phones' ports, every 5 s while the run goes
+  // on: each new or changed entry once, as a switch.neighbour event of its port's phone
+  // (the switch's view, next to the capture's). A failed read is left to the power steps,
+  // which report a switch that does not answer.
+  // `last`: the read at the end (advance()), which then ends the run.
+  void read_neighbours(bool last = false) {
+    const std::int64_t now = api::realtime_ns();
+    if (!last && (neighbours_in_flight_ || now < next_neighbours_ns_ || final_neighbours_)) return;
+    if (!poe_ || !port_sink_ || ports_.empty()) {
+      if (last) finish();
+      return;
+    }
+    next_neighbours_ns_ = now + 5'000'000'000;
+    neighbours_in_flight_ = true;
+    std::vector<std::string> ports;
+    for (const auto& [port, mac] : ports_) ports.push_back(port);
+    poe_->neighbours(ports, [this, last](api::Result<std::vector<api::Neighbour>> result) {
+      neighbours_in_flight_ = false;
+      // The last read ends the run once its events (posted below, before this) are taken.
+      struct EndAfter {
+        ScenarioRun* run;
+        bool last;
+        ~EndAfter() {
+          if (last) asio::post(run->strand_, [r = run] { r->finish(); });
+        }
+      } end_after{this, last};
+      if (!result || finished_) return;
+      for (const auto& n : *result) {
+        const std::string key = n.port + '\n' + n.protocol + '\n' + n.device_id + '\n' +
+                                n.port_id + '\n' + n.platform + '\n' + n.software_version +
+                                '\n' + n.system_name + '\n' + n.system_description;
+        if (!neighbours_seen_.insert(key).second) continue;
+        api::Event e = api::make_event(api::EventSource::switch_port, "switch.neighbour");
+        e.attrs["port"] = n.port;
+        e.attrs["protocol"] = n.protocol;
+        const std::pair<const char*, const std::string*> optional[] = {
+            {"device_id", &n.device_id},     {"port_id", &n.port_id},
+            {"platform", &n.platform},       {"software_version", &n.software_version},
+            {"system_name", &n.system_name}, {"system_description", &n.system_description}};
+        for (const auto& [name, value] : optional) {
+          if (!value->empty()) e.attrs[name] = *value;
+        }
+        port_sink_->emit(std::move(e));
+      }
     });
   }
 
@@ -509,6 +568,10 @@ class ScenarioRun final : public engine::Actions, public api::EventSink {
   Strand strand_;
   asio::steady_timer timer_;
   asio::steady_timer tick_;
+  bool neighbours_in_flight_ = false;
+  std::int64_t next_neighbours_ns_ = 0;
+  std::set<std::string> neighbours_seen_;  // switch.neighbour entries already emitted
+  bool final_neighbours_ = false;          // the last read has started: the run is ending
   const scenario::Lab& lab_;
   const scenario::Scenario& scenario_;
   LabSession& session_;

@@ -6,6 +6,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <cctype>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 #include <string>
@@ -102,6 +104,25 @@ TEST_P(ShippedScenario, PassesOnTheSimulatedLab) {
   }
   EXPECT_GT(cases, 0u);
   EXPECT_TRUE(fs::exists(outcome.folder / "report.html"));
+  // The switch's view is in the record too: its CDP table (read over SNMP) names each
+  // phone on its port, with the load it runs.
+  std::set<std::string> neighbours;
+  std::ifstream events(outcome.folder / "events.jsonl");
+  for (std::string line; std::getline(events, line);) {
+    const auto event = nlohmann::json::parse(line, nullptr, false);
+    if (!event.is_object() || event.value("kind", "") != "switch.neighbour") continue;
+    if (event["attrs"].value("protocol", "") != "cdp") continue;
+    neighbours.insert(event.value("phone", "") + " " + event["attrs"].value("device_id", ""));
+  }
+  for (const auto& phone : outcome.report["phones"]) {
+    const std::string mac = phone.value("mac", "");
+    std::string device = "SEP";
+    for (char c : mac) {
+      if (c != ':') device += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    EXPECT_TRUE(neighbours.count(mac + " " + device))
+        << phone.value("id", "") << ": no switch.neighbour " << device << " in events.jsonl";
+  }
   // The run left the lab as it found it: nothing of its instance remains.
   EXPECT_FALSE(fs::exists("/run/netns/phr-" + instance_ + "-sw"));
   EXPECT_FALSE(fs::exists("/run/phonerig/lab-" + instance_));
