@@ -431,33 +431,30 @@ class ScenarioRun final : public engine::Actions, public api::EventSink {
     for (const auto& [port, mac] : ports_) ports.push_back(port);
     poe_->neighbours(ports, [this, last](api::Result<std::vector<api::Neighbour>> result) {
       neighbours_in_flight_ = false;
-      // The last read ends the run once its events (posted below, before this) are taken.
-      struct EndAfter {
-        ScenarioRun* run;
-        bool last;
-        ~EndAfter() {
-          if (last) asio::post(run->strand_, [r = run] { r->finish(); });
-        }
-      } end_after{this, last};
-      if (!result || finished_) return;
-      for (const auto& n : *result) {
-        const std::string key = n.port + '\n' + n.protocol + '\n' + n.device_id + '\n' +
-                                n.port_id + '\n' + n.platform + '\n' + n.software_version +
-                                '\n' + n.system_name + '\n' + n.system_description;
-        if (!neighbours_seen_.insert(key).second) continue;
-        api::Event e = api::make_event(api::EventSource::switch_port, "switch.neighbour");
-        e.attrs["port"] = n.port;
-        e.attrs["protocol"] = n.protocol;
-        const std::pair<const char*, const std::string*> optional[] = {
-            {"device_id", &n.device_id},     {"port_id", &n.port_id},
-            {"platform", &n.platform},       {"software_version", &n.software_version},
-            {"system_name", &n.system_name}, {"system_description", &n.system_description}};
-        for (const auto& [name, value] : optional) {
-          if (!value->empty()) e.attrs[name] = *value;
-        }
-        port_sink_->emit(std::move(e));
-      }
+      if (result && !finished_) emit_neighbours(*result);
+      // Posted after the events emit_neighbours() posted: they are taken, then the run ends.
+      if (last) asio::post(strand_, [this] { finish(); });
     });
+  }
+
+  void emit_neighbours(const std::vector<api::Neighbour>& neighbours) {
+    for (const auto& n : neighbours) {
+      const std::string key = n.port + '\n' + n.protocol + '\n' + n.device_id + '\n' +
+                              n.port_id + '\n' + n.platform + '\n' + n.software_version +
+                              '\n' + n.system_name + '\n' + n.system_description;
+      if (!neighbours_seen_.insert(key).second) continue;
+      api::Event e = api::make_event(api::EventSource::switch_port, "switch.neighbour");
+      e.attrs["port"] = n.port;
+      e.attrs["protocol"] = n.protocol;
+      const std::pair<const char*, const std::string*> optional[] = {
+          {"device_id", &n.device_id},     {"port_id", &n.port_id},
+          {"platform", &n.platform},       {"software_version", &n.software_version},
+          {"system_name", &n.system_name}, {"system_description", &n.system_description}};
+      for (const auto& [name, value] : optional) {
+        if (!value->empty()) e.attrs[name] = *value;
+      }
+      port_sink_->emit(std::move(e));
+    }
   }
 
   void refresh_table() {
