@@ -5,4 +5,4 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 "$here/scripts/setup.sh"
-ctest --test-dir "$here/build" --output-on-failure -j2 "$@"
+ctest --test-dir "$here/build" --output-on-failure --timeout 900 -j2 "$@"

@@ -257,10 +257,12 @@ struct Connection : std::enable_shared_from_this<Connection> {
   void close() {
     if (closed) return;
     closed = true;
+    // Leave the count before the socket closes: a peer that sees the EOF must find the
+    // connection already gone from connections().
+    owner->ended(shared_from_this());
     boost::system::error_code ec;
     idle.cancel();
     socket.close(ec);
-    owner->ended(shared_from_this());
   }
 };
 
