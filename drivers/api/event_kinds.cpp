@@ -105,6 +105,8 @@ constexpr std::array kTftpDone = {
     AttrSpec{"blocks", T::integer, kOpt, "DATA blocks"},
     AttrSpec{"retransmits", T::integer, kOpt, "DATA blocks sent again"},
     AttrSpec{"duration_ms", T::integer, kOpt, "RRQ to final ACK"},
+    AttrSpec{"ack_after_ms", T::integer, kOpt,
+             "capture: the final ACK after the last DATA (the event is timed at that DATA)"},
 };
 
 constexpr std::array kHttpGet = {
@@ -252,7 +254,8 @@ constexpr std::array kKinds = {
              kDhcpIgnored},
     KindSpec{"tftp.rrq", "TFTP read request", true, kTftpRrq},
     KindSpec{"tftp.error", "TFTP ERROR packet", true, kTftpError},
-    KindSpec{"tftp.done", "a TFTP transfer completed (last ACK seen or sent)", true, kTftpDone},
+    KindSpec{"tftp.done", "a TFTP transfer completed (service: the final ACK received; capture: the last DATA, "
+             "once its ACK is seen)", true, kTftpDone},
     KindSpec{"http.get", "HTTP GET (port 6970)", true, kHttpGet},
     KindSpec{"http.status", "HTTP response status", true, kHttpStatus},
     KindSpec{"tcp.syn", "TCP SYN: a connection attempt", true, kTcp},

@@ -114,6 +114,7 @@ void TftpTracker::on_server_packet(const FrameInfo& frame, Transfer& t, wire::By
     if (data->payload.size() < t.block_size) {
       t.last_seen = true;
       t.last_block = data->block;
+      t.last_ns = frame.time_ns;
     }
     return;
   }
@@ -140,11 +141,13 @@ void TftpTracker::on_client_packet(const FrameInfo& frame, Transfer& t, wire::By
   const auto* ack = std::get_if<tftp::Ack>(&*packet);
   if (ack == nullptr || !t.last_seen || ack->block != t.last_block) return;
   api::Event event = packet_event(frame, "tftp.done");
+  event.time_ns = t.last_ns;
   event.attrs["file"] = t.file;
   event.attrs["bytes"] = static_cast<std::int64_t>(t.bytes);
   event.attrs["blocks"] = static_cast<std::int64_t>(t.blocks);
   event.attrs["retransmits"] = static_cast<std::int64_t>(t.retransmits);
   event.attrs["duration_ms"] = (frame.time_ns - t.started_ns) / 1'000'000;
+  event.attrs["ack_after_ms"] = (frame.time_ns - t.last_ns) / 1'000'000;
   out.push_back(std::move(event));
   transfers_.erase(key);
 }

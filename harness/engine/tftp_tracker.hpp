@@ -2,7 +2,11 @@
 // phone's RRQ goes to UDP 69; the server answers from a new port (its TID) to the phone's
 // port, and the transfer goes on between those two ports: OACK (RFC 2347) with the block
 // size granted (RFC 2348), DATA blocks, the phone's ACKs. The transfer is done when the
-// phone ACKs the last block, the first one shorter than the block size.
+// phone ACKs the last block, the first one shorter than the block size; tftp.done is then
+// timed at that last block's first DATA, when the phone had the file. Its ACK may come a
+// server timeout or more later (a lost ACK, a repeated last DATA), after the phone went on
+// to the next step: timing the event at the ACK would put the fetch after what followed it.
+// The event goes out at the ACK, so it reaches its consumers late by `ack_after_ms`.
 #pragma once
 
 #include <cstdint>
@@ -44,6 +48,7 @@ class TftpTracker {
     std::uint64_t retransmits = 0;
     bool last_seen = false;  // the short block arrived
     std::uint16_t last_block = 0;
+    std::int64_t last_ns = 0;  // its first DATA
   };
   // client address, client port, server address
   using Key = std::tuple<std::uint32_t, std::uint16_t, std::uint32_t>;

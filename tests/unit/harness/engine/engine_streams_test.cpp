@@ -254,7 +254,33 @@ TEST(EngineTftp, TransferWithBlksizeOackIsDoneWhenTheShortBlockIsAcked) {
   EXPECT_EQ(done[0].integer_attr("blocks"), 3);
   EXPECT_EQ(done[0].integer_attr("retransmits"), 1);
   EXPECT_EQ(done[0].integer_attr("duration_ms"), 9);
+  EXPECT_EQ(done[0].integer_attr("ack_after_ms"), 1);
+  EXPECT_EQ(done[0].time_ns, c.of("tftp.rrq")[0].time_ns + 8'000'000);  // the last DATA
   EXPECT_EQ(done[0].phone, kPhone);
+  test::expect_all_valid(c.events());
+}
+
+// The phone's final ACK is lost; the server sends the last DATA again until an ACK
+// comes. The phone had the file at the first last DATA and may already be talking SIP
+// when the ACK is seen: tftp.done is timed at that first DATA, so it comes before the SIP.
+TEST(EngineTftp, ALostFinalAckStillTimesTheTransferAtTheFirstLastBlock) {
+  Capture c;
+  tftp::Request rrq;
+  rrq.filename = "SEP001E4A000002.cnf.xml";
+  c.udp(true, 40040, 69, tftp_bytes(rrq));
+  c.udp(false, 61004, 40040, tftp_bytes(tftp::make_data(1, ByteVector(100, 'x'))));
+  // The phone's ACK is lost at its switch port, before the mirror: the capture never sees it.
+  handshake(c, 50000, 5060);  // the phone goes on to SIP
+  c.udp(false, 61004, 40040, tftp_bytes(tftp::make_data(1, ByteVector(100, 'x'))));
+  EXPECT_TRUE(c.of("tftp.done").empty()) << "not before an ACK of the last block is seen";
+  c.udp(true, 40040, 61004, tftp_bytes(tftp::Ack{1}));
+  ASSERT_EQ(c.of("tftp.done").size(), 1u);
+  ASSERT_FALSE(c.of("tcp.syn").empty());
+  const api::Event done = c.of("tftp.done")[0];
+  EXPECT_EQ(done.time_ns, c.of("tftp.rrq")[0].time_ns + 1'000'000);
+  EXPECT_LT(done.time_ns, c.of("tcp.syn")[0].time_ns);
+  EXPECT_EQ(done.integer_attr("retransmits"), 1);
+  EXPECT_EQ(done.integer_attr("ack_after_ms"), 5);
   test::expect_all_valid(c.events());
 }
 

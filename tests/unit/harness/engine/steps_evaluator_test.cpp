@@ -797,6 +797,33 @@ TEST(StepsEvaluator, EventsLateWithinTheReorderWindowStillDecide) {
   EXPECT_TRUE(ev.passed());
 }
 
+// A capture's tftp.done is timed at the last DATA but seen at its ACK, which a lost ACK
+// delays past what the phone did next (decoder: TftpTracker). Arriving seconds late, it
+// still passes the fetch at its own time, and the SIP connect after it counts from there.
+TEST(StepsEvaluator, AFetchSeenLateAfterWhatFollowedItStillOrdersTheSteps) {
+  FakeRig rig;
+  Expect config = expect(std::string(kKindFetched), 10);
+  config.match.files = {"SEP{mac}.cnf.xml"};
+  Evaluator ev(plan_of({step(config, "config"), step(expect(std::string(kKindSipConnect), 10),
+                                                     "connect")}),
+               1, rig);
+  ev.start(kT0);
+  ev.on_event(event(2.0, "tcp.established", {{"dst", kServer}, {"dst_port", std::int64_t{5060}}}));
+  ev.advance(kT0 + 3 * kS);
+  ev.advance(kT0 + 4 * kS);
+  EXPECT_FALSE(ev.done());
+  ev.on_event(event(1.0, "tftp.done",
+                    {{"file", "SEP" + kMac.to_cisco() + ".cnf.xml"},
+                     {"bytes", std::int64_t{100}},
+                     {"ack_after_ms", std::int64_t{3000}}}));
+  ev.advance(kT0 + 4 * kS + 1);
+  ev.advance(kT0 + 5 * kS);
+  EXPECT_TRUE(ev.done());
+  EXPECT_TRUE(ev.passed());
+  EXPECT_EQ(result(ev, "config").at_ns, kT0 + 1 * kS);
+  EXPECT_EQ(result(ev, "connect").at_ns, kT0 + 2 * kS);
+}
+
 TEST(StepsEvaluator, StopEndsPendingStepsAsMissing) {
   FakeRig rig;
   Evaluator ev(plan_of({step(expect("dhcp.ack", 100), "A"), step(expect("tftp.done", 10), "B")}), 1,
