@@ -38,7 +38,8 @@ wire::ByteVector build_cdp_frame(const Config& config, const ModelInfo& info, wi
   return cdp::build_frame(config.mac, packet);
 }
 
-wire::ByteVector build_lldp_frame(const Config& config, const ModelInfo& info) {
+wire::ByteVector build_lldp_frame(const Config& config, const ModelInfo& info,
+                                  std::optional<std::uint16_t> voice_vlan) {
   namespace lldp = wire::lldp;
   lldp::Packet packet;
   packet.chassis_id = lldp::ChassisId::mac(config.mac);
@@ -54,7 +55,14 @@ wire::ByteVector build_lldp_frame(const Config& config, const ModelInfo& info) {
       lldp::med_device_type::kEndpointClass3});
   lldp::NetworkPolicy policy;
   policy.app_type = lldp::app_type::kVoice;
-  policy.unknown = true;
+  if (voice_vlan && *voice_vlan > 0 && *voice_vlan < 4095) {
+    policy.tagged = true;
+    policy.vlan_id = *voice_vlan;
+    policy.priority = 5;
+    policy.dscp = 46;
+  } else {
+    policy.unknown = true;
+  }
   packet.tlvs.push_back(policy);
   packet.tlvs.push_back(lldp::ExtendedPower{lldp::power_type::kPd, lldp::power_source::kPdFromPse,
                                             lldp::power_priority::kUnknown,

@@ -18,10 +18,12 @@ namespace phonerig::sim::phone {
 wire::ByteVector build_cdp_frame(const Config& config, const ModelInfo& info, wire::Ipv4 ip);
 
 // LLDP-MED: chassis = MAC, port = MAC, TTL 180, system name SEP<MAC>, capabilities
-// telephone+bridge, MED capabilities (class III), voice network policy (unknown, as a phone
-// asks), extended power PD, inventory (software revision = running load, manufacturer,
-// model).
-wire::ByteVector build_lldp_frame(const Config& config, const ModelInfo& info);
+// telephone+bridge, MED capabilities (class III), voice network policy, extended power PD,
+// inventory (software revision = running load, manufacturer, model). The policy is
+// "unknown" (U set, as a phone asks) until the phone has a voice VLAN; then it is the one
+// it uses, tagged with that VLAN, priority 5, DSCP 46 (EF), as a CP-88xx reports it.
+wire::ByteVector build_lldp_frame(const Config& config, const ModelInfo& info,
+                                  std::optional<std::uint16_t> voice_vlan = std::nullopt);
 
 // DHCP DISCOVER / REQUEST: broadcast flag, option 60 vendor class, 55 list with 150 and 66,
 // 61 client id; REQUEST with 50 requested IP and 54 server id.

@@ -111,7 +111,7 @@ void Phone::announce(std::vector<Action>& out) {
   }
   Action a{Action::Kind::send_frame};
   a.text = "lldp";
-  a.bytes = build_lldp_frame(config_, info_);
+  a.bytes = build_lldp_frame(config_, info_, voice_vlan_);
   out.push_back(std::move(a));
 }
 

@@ -101,6 +101,31 @@ TEST(SimPhoneSequence, LldpFrameDecodesWithMedInventoryAndVoicePolicyRequest) {
   auto policy = wire::lldp::find_policy(*p, wire::lldp::app_type::kVoice);
   ASSERT_TRUE(policy.has_value());
   EXPECT_TRUE(policy->unknown);
+  EXPECT_EQ(policy->vlan_id, 0);
+}
+
+TEST(SimPhoneSequence, OnceItHasTheVoiceVlanItsLldpPolicyIsThatVlanTagged) {
+  World world{Config{}};
+  world.boot();
+  world.run_until(200000);
+  ASSERT_EQ(world.phone.voice_vlan(), std::optional<std::uint16_t>(100));
+  const Action* last = nullptr;
+  for (const Action& a : world.actions) {
+    if (a.kind == Action::Kind::send_frame && a.text == "lldp") last = &a;
+  }
+  ASSERT_NE(last, nullptr);
+  ASSERT_NE(last, world.first(Action::Kind::send_frame, "lldp")) << "one LLDP frame only";
+  auto link = wire::parse_link(wire::LinkType::ethernet, last->bytes);
+  ASSERT_TRUE(link.has_value());
+  auto p = wire::lldp::parse(link->payload);
+  ASSERT_TRUE(p.has_value()) << p.error();
+  auto policy = wire::lldp::find_policy(*p, wire::lldp::app_type::kVoice);
+  ASSERT_TRUE(policy.has_value());
+  EXPECT_FALSE(policy->unknown);
+  EXPECT_TRUE(policy->tagged);
+  EXPECT_EQ(policy->vlan_id, 100);
+  EXPECT_EQ(policy->priority, 5);
+  EXPECT_EQ(policy->dscp, 46);
 }
 
 TEST(SimPhoneSequence, DhcpCarriesVendorClassOfItsModelAndAsksFor150And66) {
