@@ -179,7 +179,7 @@ void Registrar::handle_register(Context& ctx) {
     api::Event event = detail::service_event(ctx.now, "sip.binding", b.phone);
     event.attrs["aor"] = aor;
     event.attrs["action"] = std::string(action);
-    event.attrs["contact"] = b.contact;
+    event.attrs["contact"] = b.contact_uri;
     if (action == "created" || action == "refreshed") {
       event.attrs["expires"] = static_cast<std::int64_t>(b.granted_s);
       event.attrs["requested_expires"] = static_cast<std::int64_t>(b.requested_s);
@@ -273,6 +273,7 @@ void Registrar::handle_register(Context& ctx) {
       ws::remove_param(bound.params, "expires");
       Binding b;
       b.contact = ws::to_string(bound);
+      b.contact_uri = ws::to_string(bound.uri);
       b.key = change.key;
       b.call_id = std::string(ctx.call_id);
       b.cseq = ctx.cseq.number;

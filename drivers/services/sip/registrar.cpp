@@ -362,7 +362,7 @@ std::vector<api::Event> Registrar::expire(Instant now) {
         api::Event event = detail::service_event(now, "sip.binding", b->phone);
         event.attrs["aor"] = it->first;
         event.attrs["action"] = std::string("expired");
-        event.attrs["contact"] = b->contact;
+        event.attrs["contact"] = b->contact_uri;
         event.attrs["transport"] = std::string(to_string(b->transport));
         if (!b->device_name.empty()) event.attrs["device_name"] = b->device_name;
         if (!b->instance.empty()) event.attrs["instance"] = b->instance;

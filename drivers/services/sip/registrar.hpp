@@ -95,6 +95,7 @@ struct Outcome {
 
 struct Binding {
   std::string contact; // Contact as bound (name-addr, its own expires parameter removed)
+  std::string contact_uri; // its URI alone, for events
   std::string key;     // URI comparison key (RFC 3261 section 19.1.4, simplified)
   std::string call_id;
   std::uint32_t cseq = 0;

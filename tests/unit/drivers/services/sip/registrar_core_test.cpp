@@ -165,6 +165,10 @@ TEST(SipRegistrar, AcceptsTheCiscoRegisterOfReference81) {
   EXPECT_EQ(binding->integer_attr("expires"), 120);
   EXPECT_EQ(binding->integer_attr("requested_expires"), 3600);
   EXPECT_EQ(binding->string_attr("device_name"), "SEPC80084AA8743");
+  // The URI alone: the Contact's parameters (+sip.instance, the Cisco ones) have their own
+  // attributes.
+  EXPECT_EQ(binding->string_attr("contact"),
+            "sip:04984998-fe29-08c0-6d47-5593bf4ce606@192.168.7.104:51778;transport=tcp");
   ASSERT_TRUE(binding->phone.has_value());
   EXPECT_EQ(binding->phone->to_cisco(), "C80084AA8743");
   for (const api::Event& e : out.events) {
