@@ -41,10 +41,10 @@ api::Result<Binding> binding_for(const scenario::Lab& lab,
   if (const auto* device = std::get_if<scenario::ExistingDevice>(&where->link)) {
     binding.device = device->ifname;
   } else {
-    // An 802.1Q interface on a trunk: `phonerig run` creates it through netlink; `serve`
-    // uses it when it exists under the conventional name.
+    // An 802.1Q interface on a trunk, used when it exists under the conventional name
+    // (creating it is the operator's part: scenario::VlanOnParent).
     const auto& vlan = std::get<scenario::VlanOnParent>(where->link);
-    binding.device = fmt::format("{}.{}", vlan.parent, vlan.vlan);
+    binding.device = vlan.device();
     if (binding.device.size() > 15 || !std::filesystem::exists("/sys/class/net/" + binding.device)) {
       return api::fail(api::Fault::rig,
                        fmt::format("rig interface '{}' is VLAN {} on {}: interface {} does not "

@@ -7,6 +7,10 @@
 #include <fstream>
 #include <sstream>
 
+#include <boost/asio/io_context.hpp>
+
+#include "drivers/netlink/control.hpp"
+#include "drivers/netlink/netem_faults.hpp"
 #include "harness/app/service_set.hpp"
 #include "harness/app/switch_config.hpp"
 #include "lab/sim/switchd/control_client.hpp"
@@ -139,7 +143,23 @@ std::vector<std::string> LabSession::capture_devices() const {
   return devices;
 }
 
-api::FaultInjector* LabSession::faults() { return faults_.get(); }
+api::Result<api::FaultInjector*> LabSession::faults() {
+  if (faults_ || lab_.simulated()) return faults_.get();
+  // A real rig: netem through netlink, in the namespace this process runs in (the rig's).
+  std::error_code ignored;
+  std::filesystem::create_directories(state_dir_, ignored);
+  link_io_ = std::make_unique<boost::asio::io_context>();
+  auto control = netlink::Control::open(
+      link_io_->get_executor(),
+      {"", netlink::Naming::random_prefix("rig"), state_dir_ / "netlink-ledger.jsonl"});
+  if (!control) {
+    return api::fail(api::Fault::rig, "faults on a real rig need netlink: " +
+                                          control.error().message);
+  }
+  link_control_ = std::move(*control);
+  faults_ = std::make_unique<netlink::NetemFaults>(*link_control_, lab_.rig_interfaces_by_vlan());
+  return faults_.get();
+}
 
 api::Result<bool> LabSession::set_address(wire::Ipv4 address, bool restore) {
   if (restore) {
@@ -180,7 +200,9 @@ void LabSession::close() {
     run_program({"ip", "addr", "add", dropped_.back().first, "dev", dropped_.back().second});
     dropped_.pop_back();
   }
-  faults_.reset();
+  faults_.reset();  // a real rig's netem goes here, before the netlink it uses
+  link_control_.reset();
+  link_io_.reset();
   if (brought_up_) {
     auto down = sim::topology::down(instance_);
     if (!down) fmt::print(stderr, "phonerig run: lab down: {}\n", down.error().message);

@@ -11,9 +11,14 @@
 #include <vector>
 
 #include "drivers/api/fault_injector.hpp"
+#include "drivers/api/link_control.hpp"
 #include "drivers/api/result.hpp"
 #include "drivers/power/snmp_poe_switch.hpp"
 #include "harness/scenario/lab.hpp"
+
+namespace boost::asio {
+class io_context;
+}
 
 namespace phonerig::app {
 
@@ -34,8 +39,10 @@ class LabSession {
   std::vector<std::string> capture_devices() const;
   // Where the services keep state (the DHCP lease journal) for this run.
   const std::filesystem::path& state_dir() const { return state_dir_; }
-  // The simulated switch's fault injector; nullptr on a real rig (no netem on this kernel).
-  api::FaultInjector* faults();
+  // The simulated switch's fault injector; on a real rig, netem on the rig's own interfaces
+  // by VLAN (netlink::NetemFaults), opened at the first fault. Fault::rig when netlink
+  // cannot be had there.
+  api::Result<api::FaultInjector*> faults();
   // Removes (restore = false) or puts back an address of a rig interface: a CallManager
   // group member goes dark.
   api::Result<bool> set_address(wire::Ipv4 address, bool restore);
@@ -55,7 +62,9 @@ class LabSession {
   std::optional<std::string> community_;
   std::filesystem::path state_dir_;
   std::optional<std::filesystem::path> control_socket_;
-  std::unique_ptr<api::FaultInjector> faults_;
+  std::unique_ptr<boost::asio::io_context> link_io_;  // a real rig's netlink (netem)
+  std::unique_ptr<api::LinkControl> link_control_;
+  std::unique_ptr<api::FaultInjector> faults_;  // uses link_control_ on a real rig
   std::vector<std::pair<std::string, std::string>> dropped_;  // "A/P", device
 };
 

@@ -198,14 +198,40 @@ class ScenarioRun final : public engine::Actions, public api::EventSink {
     return session_.set_address(*action.address, action.op == engine::ServiceOp::restore_address);
   }
   api::Result<bool> set_faults(const api::FaultScope& scope, const api::Faults& faults) override {
-    auto* injector = session_.faults();
-    if (!injector) return api::fail(api::Fault::rig, "this lab has no fault injector");
+    PHONERIG_TRY(api::FaultInjector* injector, injector_or_error());
+    // What the scope had before the run first changed it, put back at the end.
+    const std::string key = scope.to_string();
+    if (!faults_before_.count(key)) {
+      if (auto before = injector->faults(scope)) faults_before_.emplace(key, std::pair{scope, *before});
+    }
     return injector->set_faults(scope, faults);
   }
+  // Whatever the engine reached (a failed phone never gets to the scenario's `clear`): each
+  // scope the run impaired gets back the faults it had before, so a lab that was up before
+  // the run is left as it was found.
+  void restore_faults() {
+    if (faults_before_.empty()) return;
+    auto injector = session_.faults();
+    for (const auto& [key, saved] : faults_before_) {
+      if (!injector || *injector == nullptr) break;
+      auto now = (*injector)->faults(saved.first);
+      if (now && *now == saved.second) continue;
+      auto restored = (*injector)->set_faults(saved.first, saved.second);
+      if (!restored) {
+        fmt::print(stderr, "phonerig run: cannot restore the faults of {}: {}\n", key,
+                   restored.error().message);
+      }
+    }
+    faults_before_.clear();
+  }
   api::Result<bool> flap_link(const std::string& port, const api::LinkFlap& flap) override {
-    auto* injector = session_.faults();
-    if (!injector) return api::fail(api::Fault::rig, "this lab has no fault injector");
+    PHONERIG_TRY(api::FaultInjector* injector, injector_or_error());
     return injector->flap_link(port, flap);
+  }
+  api::Result<api::FaultInjector*> injector_or_error() {
+    PHONERIG_TRY(api::FaultInjector* injector, session_.faults());
+    if (!injector) return api::fail(api::Fault::rig, "this lab has no fault injector");
+    return injector;
   }
 
   // Runs to the end; returns the exit code and fills the report.
@@ -496,6 +522,7 @@ class ScenarioRun final : public engine::Actions, public api::EventSink {
       dropped_ += source->stats().dropped();
     }
     if (poe_) poe_->close();
+    restore_faults();
     if (services_) services_->stop_all();
     if (table_) {
       fmt::print("{}", table_->finish(ns_to_ms(api::realtime_ns() - started_ns_)));
@@ -573,6 +600,7 @@ class ScenarioRun final : public engine::Actions, public api::EventSink {
   const scenario::Scenario& scenario_;
   LabSession& session_;
   const RunOptions& options_;
+  std::map<std::string, std::pair<api::FaultScope, api::Faults>> faults_before_;  // by scope
   api::EventSink* record_;  // events.jsonl: every event of the run, as it was taken
 
   std::vector<engine::PhonePlan> plans_;

@@ -91,6 +91,23 @@ const Phone* Lab::find_phone(std::string_view id) const {
   return nullptr;
 }
 
+std::map<std::uint16_t, std::string> Lab::rig_interfaces_by_vlan() const {
+  std::map<std::uint16_t, std::string> out;
+  const SwitchVlans* vlans =
+      switch_config && switch_config->vlans ? &*switch_config->vlans : nullptr;
+  for (const auto& interface : rig.interfaces) {
+    if (!interface.serves()) continue;
+    if (const auto* trunk = std::get_if<VlanOnParent>(&interface.link)) {
+      out.emplace(trunk->vlan, trunk->device());
+    } else if (vlans != nullptr) {
+      const auto& device = std::get<ExistingDevice>(interface.link).ifname;
+      if (interface.name == "voice" && vlans->voice != 0) out.emplace(vlans->voice, device);
+      if (interface.name == "data" && vlans->data != 0) out.emplace(vlans->data, device);
+    }
+  }
+  return out;
+}
+
 const Phone* Lab::find_phone(const wire::Mac& mac) const {
   for (const auto& phone : phones) {
     if (phone.mac == mac) return &phone;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,11 +42,14 @@ struct ExistingDevice {
   bool operator==(const ExistingDevice&) const = default;
 };
 
-// An 802.1Q interface the harness creates on a trunk NIC of a real rig (and removes at
-// teardown); its real name comes from the lab instance's ledger.
+// An 802.1Q interface on a trunk NIC of a real rig. The harness uses it under the
+// conventional name "<parent>.<vlan>" (device()); creating it is the operator's part
+// (`ip link add link eno2 name eno2.100 type vlan id 100`): `serve` and `run` say so when
+// it is missing, and `doctor` checks the parent.
 struct VlanOnParent {
   std::string parent;  // ifname of the trunk NIC
   std::uint16_t vlan = 0;
+  std::string device() const { return parent + "." + std::to_string(vlan); }
   bool operator==(const VlanOnParent&) const = default;
 };
 
@@ -310,6 +314,10 @@ struct Lab {
   bool simulated() const { return sim.has_value(); }
   const Phone* find_phone(std::string_view id) const;
   const Phone* find_phone(const wire::Mac& mac) const;
+  // The rig's own service interface on each VLAN, by real name, where a real rig's faults
+  // go (netem): a trunk interface (parent + vlan) is on its VLAN; an existing device named
+  // "voice" or "data" is on the switch's voice or data VLAN.
+  std::map<std::uint16_t, std::string> rig_interfaces_by_vlan() const;
 };
 
 }  // namespace phonerig::scenario

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -44,6 +46,27 @@ TEST(LabRig, ReadsVlanInterfacesOnATrunkAndTheirAddresses) {
   EXPECT_FALSE(voice.captures());
   EXPECT_EQ(lab->rig.interfaces[2].address->to_string(), "10.9.9.1/31");  // RFC 3021
   EXPECT_EQ(lab->rig.interfaces[3].address->to_string(), "10.9.9.9/32");
+}
+
+// Where a real rig's VLAN faults go (netem on its own interface on that VLAN).
+TEST(LabRig, EachVlanMapsToTheRigsServiceInterfaceOnIt) {
+  auto lab = load_lab_text(R"(rig:
+  interfaces:
+    - {name: voice, role: service, parent: eno2, vlan: 100, address: 10.20.100.2/24}
+    - {name: data, role: both, parent: eno2, vlan: 10, address: 10.20.10.2/24}
+    - {name: span, role: capture, device: eno3}
+)",
+                           "lab.yaml");
+  ASSERT_TRUE(lab.has_value()) << to_string(lab.error());
+  EXPECT_EQ(lab->rig_interfaces_by_vlan(),
+            (std::map<std::uint16_t, std::string>{{10, "eno2.10"}, {100, "eno2.100"}}));
+
+  // Existing devices named voice and data stand for the switch's VLANs (the simulated
+  // lab's untagged rig ports); a capture interface is never one.
+  auto sim = load_lab_file(std::filesystem::path(PHONERIG_SOURCE_DIR) / "lab/sim.yaml");
+  ASSERT_TRUE(sim.has_value()) << to_string(sim.error());
+  EXPECT_EQ(sim->rig_interfaces_by_vlan(),
+            (std::map<std::uint16_t, std::string>{{10, "rig-data"}, {100, "rig-voice"}}));
 }
 
 TEST(LabRig, RejectsRigThatIsNotAMapping) {
