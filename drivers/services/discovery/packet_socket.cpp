@@ -14,6 +14,7 @@
 #include <cstring>
 #include <utility>
 
+#include "drivers/services/common/packet_io.hpp"
 #include "drivers/wire/cdp.hpp"
 #include "drivers/wire/lldp.hpp"
 
@@ -119,46 +120,14 @@ int PacketSocket::release() { return std::exchange(fd_, -1); }
 
 std::optional<PacketSocket::Received> PacketSocket::receive(int fd) {
   std::array<std::uint8_t, 9216> buffer;  // a jumbo frame; CDP and LLDP are far smaller
-  sockaddr_ll from{};
-  alignas(cmsghdr) std::array<char, CMSG_SPACE(sizeof(tpacket_auxdata))> control;
-  iovec iov{buffer.data(), buffer.size()};
-  msghdr msg{};
-  msg.msg_name = &from;
-  msg.msg_namelen = sizeof from;
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control.data();
-  msg.msg_controllen = control.size();
-  const ssize_t n = ::recvmsg(fd, &msg, MSG_DONTWAIT);
-  if (n < 0) return std::nullopt;
-  const std::size_t length = std::min<std::size_t>(static_cast<std::size_t>(n), buffer.size());
-
+  auto raw = receive_raw(fd, buffer);
+  if (!raw) return std::nullopt;
   Received r;
-  r.outgoing = from.sll_pkttype == PACKET_OUTGOING;
-  r.frame.assign(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(length));
-  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
-    if (c->cmsg_level != SOL_PACKET || c->cmsg_type != PACKET_AUXDATA) continue;
-    tpacket_auxdata aux;
-    std::memcpy(&aux, CMSG_DATA(c), sizeof aux);
-    // The tag the kernel took out of the bytes (libpcap does the same): TPID, then TCI,
-    // after the source MAC (IEEE 802.1Q).
-    const bool tagged = (aux.tp_status & TP_STATUS_VLAN_VALID) != 0 || aux.tp_vlan_tci != 0;
-    if (tagged && r.frame.size() >= 12) {
-      const std::uint16_t tpid =
-          (aux.tp_status & TP_STATUS_VLAN_TPID_VALID) != 0 ? aux.tp_vlan_tpid : 0x8100;
-      const std::uint8_t tag[4] = {static_cast<std::uint8_t>(tpid >> 8),
-                                   static_cast<std::uint8_t>(tpid & 0xff),
-                                   static_cast<std::uint8_t>(aux.tp_vlan_tci >> 8),
-                                   static_cast<std::uint8_t>(aux.tp_vlan_tci & 0xff)};
-      r.frame.insert(r.frame.begin() + 12, tag, tag + 4);
-    }
-  }
+  r.outgoing = raw->outgoing;
+  r.frame = with_tag(wire::Bytes(buffer.data(), raw->length), raw->tag);
   return r;
 }
 
-bool PacketSocket::send(int fd, wire::Bytes frame) {
-  const ssize_t n = ::send(fd, frame.data(), frame.size(), MSG_DONTWAIT);
-  return n == static_cast<ssize_t>(frame.size());
-}
+bool PacketSocket::send(int fd, wire::Bytes frame) { return send_raw(fd, frame); }
 
 }  // namespace phonerig::services::discovery

@@ -20,6 +20,7 @@
 #include <fstream>
 
 #include "drivers/netlink/offloads.hpp"
+#include "drivers/services/common/packet_io.hpp"
 
 namespace phonerig::sim::phoned {
 namespace {
@@ -144,43 +145,15 @@ api::Result<Fd> open_port(const std::string& interface) {
 
 std::optional<PortFrame> receive_port(int fd) {
   std::array<std::uint8_t, 65536> buffer;
-  sockaddr_ll from{};
-  alignas(cmsghdr) std::array<char, CMSG_SPACE(sizeof(tpacket_auxdata))> control;
-  iovec iov{buffer.data(), buffer.size()};
-  msghdr msg{};
-  msg.msg_name = &from;
-  msg.msg_namelen = sizeof from;
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control.data();
-  msg.msg_controllen = control.size();
-  const ssize_t n = ::recvmsg(fd, &msg, MSG_DONTWAIT);
-  if (n < 0) return std::nullopt;
+  auto raw = services::receive_raw(fd, buffer);
+  if (!raw) return std::nullopt;
   PortFrame r;
-  r.outgoing = from.sll_pkttype == PACKET_OUTGOING;
-  r.frame.assign(buffer.begin(), buffer.begin() + n);
-  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
-    if (c->cmsg_level != SOL_PACKET || c->cmsg_type != PACKET_AUXDATA) continue;
-    tpacket_auxdata aux;
-    std::memcpy(&aux, CMSG_DATA(c), sizeof aux);
-    const bool tagged = (aux.tp_status & TP_STATUS_VLAN_VALID) != 0 || aux.tp_vlan_tci != 0;
-    if (tagged && r.frame.size() >= 12) {
-      const std::uint16_t tpid =
-          (aux.tp_status & TP_STATUS_VLAN_TPID_VALID) != 0 ? aux.tp_vlan_tpid : 0x8100;
-      const std::uint8_t tag[4] = {static_cast<std::uint8_t>(tpid >> 8),
-                                   static_cast<std::uint8_t>(tpid & 0xff),
-                                   static_cast<std::uint8_t>(aux.tp_vlan_tci >> 8),
-                                   static_cast<std::uint8_t>(aux.tp_vlan_tci & 0xff)};
-      r.frame.insert(r.frame.begin() + 12, tag, tag + 4);
-    }
-  }
+  r.outgoing = raw->outgoing;
+  r.frame = services::with_tag(wire::Bytes(buffer.data(), raw->length), raw->tag);
   return r;
 }
 
-bool send_port(int fd, wire::Bytes frame) {
-  const ssize_t n = ::send(fd, frame.data(), frame.size(), MSG_DONTWAIT);
-  return n == static_cast<ssize_t>(frame.size());
-}
+bool send_port(int fd, wire::Bytes frame) { return services::send_raw(fd, frame); }
 
 api::Result<bool> set_address(const std::string& interface, wire::Ipv4 address, wire::Ipv4 mask,
                               wire::Ipv4 router) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "drivers/netlink/offloads.hpp"
+#include "drivers/services/common/packet_io.hpp"
 
 #ifndef PACKET_IGNORE_OUTGOING
 #define PACKET_IGNORE_OUTGOING 23
@@ -141,54 +142,16 @@ PacketPort::~PacketPort() {
 
 std::optional<PacketPort::Received> PacketPort::receive(wire::ByteVector& buffer) {
   for (;;) {
-    iovec iov{buffer.data(), buffer.size()};
-    alignas(cmsghdr) std::array<char, CMSG_SPACE(sizeof(tpacket_auxdata))> control{};
-    sockaddr_ll from{};
-    msghdr message{};
-    message.msg_name = &from;
-    message.msg_namelen = sizeof from;
-    message.msg_iov = &iov;
-    message.msg_iovlen = 1;
-    message.msg_control = control.data();
-    message.msg_controllen = control.size();
-    const ssize_t n = ::recvmsg(fd_, &message, MSG_DONTWAIT | MSG_TRUNC);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      if (errno == ENETDOWN) continue;  // the link went down; the error is consumed
-      return std::nullopt;              // EAGAIN (or anything else: nothing to read now)
-    }
-    if (from.sll_pkttype == PACKET_OUTGOING) continue;  // belt and braces
+    auto raw = services::receive_raw(fd_, buffer);
+    if (!raw) return std::nullopt;
+    if (raw->outgoing) continue;  // belt and braces
     Received received;
-    received.length = std::min(static_cast<std::size_t>(n), buffer.size());
-    for (cmsghdr* c = CMSG_FIRSTHDR(&message); c != nullptr; c = CMSG_NXTHDR(&message, c)) {
-      if (c->cmsg_level != SOL_PACKET || c->cmsg_type != PACKET_AUXDATA ||
-          c->cmsg_len < CMSG_LEN(sizeof(tpacket_auxdata))) {
-        continue;
-      }
-      tpacket_auxdata aux;
-      std::memcpy(&aux, CMSG_DATA(c), sizeof aux);
-      if ((aux.tp_status & TP_STATUS_VLAN_VALID) != 0) {
-        wire::VlanTag tag;
-        tag.tpid = (aux.tp_status & TP_STATUS_VLAN_TPID_VALID) != 0 && aux.tp_vlan_tpid != 0
-                       ? aux.tp_vlan_tpid
-                       : wire::ethertype::kVlan;
-        tag.pcp = static_cast<std::uint8_t>(aux.tp_vlan_tci >> 13);
-        tag.dei = ((aux.tp_vlan_tci >> 12) & 1u) != 0;
-        tag.vid = static_cast<std::uint16_t>(aux.tp_vlan_tci & 0x0fffu);
-        received.aux = tag;
-      }
-    }
+    received.length = raw->length;
+    received.aux = raw->tag;
     return received;
   }
 }
 
-bool PacketPort::send(wire::Bytes frame) {
-  for (;;) {
-    const ssize_t n = ::send(fd_, frame.data(), frame.size(), MSG_DONTWAIT);
-    if (n >= 0) return true;
-    if (errno == EINTR) continue;
-    return false;
-  }
-}
+bool PacketPort::send(wire::Bytes frame) { return services::send_raw(fd_, frame); }
 
 }  // namespace phonerig::sim::switchd
