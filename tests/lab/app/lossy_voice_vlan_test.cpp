@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "tests/support/netns.hpp"
+#include "tests/lab/app/sim_lab_instance.hpp"
 
 namespace phonerig::testing {
 namespace {
@@ -20,42 +20,18 @@ namespace {
 namespace fs = std::filesystem;
 
 const fs::path kSource = PHONERIG_SOURCE_DIR;
-const fs::path kPhonerig = fs::path(PHONERIG_BIN_DIR) / "phonerig";
-
-// One request on the simulated switch's control socket (lab/sim/README.md).
-nlohmann::json switch_status(const fs::path& socket) {
-  const auto answer = run_command(
-      {"python3", "-c",
-       "import socket,sys\n"
-       "s=socket.socket(socket.AF_UNIX); s.settimeout(5); s.connect(sys.argv[1])\n"
-       "s.sendall(b'{\"op\":\"status\"}\\n'); data=b''\n"
-       "while not data.endswith(b'\\n'): data+=s.recv(65536)\n"
-       "print(data.decode())",
-       socket.string()});
-  if (answer.status != 0) return nlohmann::json();
-  return nlohmann::json::parse(answer.out, nullptr, false);
-}
+const fs::path kPhonerig = SimLabInstance::phonerig();
 
 TEST(LossyVoiceVlan, PhonesRegisterThroughTwentyPercentLossByRetrying) {
   if (::geteuid() != 0) GTEST_SKIP() << "needs root";
-  const std::string instance = "l" + std::to_string(getpid() % 1000000);
+  SimLabInstance instance('l', "phonerig-lossy-");
   const fs::path lab = kSource / "tests/lab/app/labs/lossy-voice-vlan.yaml";
-  const fs::path out = fs::temp_directory_path() / ("phonerig-lossy-" + instance);
-  struct Down {
-    std::string instance;
-    fs::path out;
-    ~Down() {
-      run_command({kPhonerig.string(), "lab", "down", "--instance", instance});
-      std::error_code ignored;
-      fs::remove_all(out, ignored);
-    }
-  } down{instance, out};
+  const fs::path& out = instance.out();
 
   const auto up = run_command(
-      {kPhonerig.string(), "lab", "up", "--lab", lab.string(), "--instance", instance});
+      {kPhonerig.string(), "lab", "up", "--lab", lab.string(), "--instance", instance.id()});
   ASSERT_EQ(up.status, 0) << up.out << up.err;
-  const fs::path socket = "/run/phonerig/lab-" + instance + "/switch.sock";
-  const auto before = switch_status(socket);
+  const auto before = instance.ask_switch(R"({"op":"status"})");
   ASSERT_TRUE(before.is_object() && before.value("ok", false)) << before.dump();
   // The rig's own frames on the voice VLAN (ARP, say) may already have
   // met the loss: count from here.
@@ -63,7 +39,7 @@ TEST(LossyVoiceVlan, PhonesRegisterThroughTwentyPercentLossByRetrying) {
 
   const auto run = run_command({kPhonerig.string(), "run",
                                 (kSource / "scenarios/cold-boot-registration.yaml").string(),
-                                "--lab", lab.string(), "--instance", instance, "--out",
+                                "--lab", lab.string(), "--instance", instance.id(), "--out",
                                 out.string()});
   std::ifstream in(out / "report.json");
   const auto report = nlohmann::json::parse(in, nullptr, false);
@@ -75,7 +51,7 @@ TEST(LossyVoiceVlan, PhonesRegisterThroughTwentyPercentLossByRetrying) {
   }
 
   // The run left the lab up, as it found it; the loss was real: the switch dropped frames.
-  const auto after = switch_status(socket);
+  const auto after = instance.ask_switch(R"({"op":"status"})");
   ASSERT_TRUE(after.is_object() && after.value("ok", false)) << after.dump();
   const auto lost = after["counters"]["lost"].get<std::uint64_t>() - lost_before;
   const auto received = after["counters"]["received"].get<std::uint64_t>();

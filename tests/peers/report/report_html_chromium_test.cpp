@@ -82,6 +82,9 @@ TEST(ReportHtmlChromium, RendersTheWaterfallOfATwoPhoneRunWithAFailure) {
   const auto shot = phonerig::testing::run_command(
       {"timeout", "120", "chromium", "--headless", "--no-sandbox", "--disable-gpu",
        "--user-data-dir=" + dir.file("profile"), "--screenshot=" + png, "--window-size=1280,900",
+       // Under load a headless screenshot can be taken before every layer is painted (a
+       // CI run once got the legend without the bars): paint all before the capture.
+       "--run-all-compositor-stages-before-draw", "--virtual-time-budget=5000",
        "file://" + paths->html.string()});
   ASSERT_EQ(shot.status, 0) << shot.err;
   ASSERT_TRUE(std::filesystem::exists(png)) << shot.err;
@@ -118,6 +121,9 @@ TEST(ReportHtmlChromium, APageWithoutPhonesHasNoWaterfallColours) {
   const auto shot = phonerig::testing::run_command(
       {"timeout", "120", "chromium", "--headless", "--no-sandbox", "--disable-gpu",
        "--user-data-dir=" + dir.file("profile"), "--screenshot=" + png, "--window-size=1280,900",
+       // Under load a headless screenshot can be taken before every layer is painted (a
+       // CI run once got the legend without the bars): paint all before the capture.
+       "--run-all-compositor-stages-before-draw", "--virtual-time-budget=5000",
        "file://" + paths->html.string()});
   ASSERT_EQ(shot.status, 0) << shot.err;
   const auto read = phonerig::testing::run_command({"python3", "-c", kPngStats, png});
